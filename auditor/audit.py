@@ -1,0 +1,144 @@
+"""Run a rulebook over one chronology: scenarios, engine matching, verdicts, merged findings.
+
+The result records what is needed to reproduce it: the auditor and engine
+versions, the rulebook version (with a hash of its files) and a hash of the
+chronology file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from . import __version__
+from .engine.facts import Scenario, record_groups, scenario_facts, scenarios
+from .engine.matches import Matches
+from .findings import Alternative, Evidence, Finding, STATUS_ORDER
+from .model import Chronology, Event
+from .rulebook import Rulebook, Variant
+from .verdicts import Verdict, statement, verdicts_for
+
+
+class Matcher(Protocol):
+    name: str
+
+    def match(self, facts: list[dict[str, Any]], sid: str) -> Matches: ...
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    chronology: Chronology
+    findings: list[Finding]
+    meta: dict[str, Any]
+    readings: list[str]
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_version: str,
+          input_digest: str = "") -> AuditResult:
+    groups = record_groups(chron)
+    readings = scenarios(chron)
+    collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
+    for scenario in readings:
+        sid = f"{chron.case.id}#{scenario.index}"
+        matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
+        for verdict in verdicts_for(scenario, matches, chron, rulebook):
+            key = (verdict.variant.rule.id, groups[verdict.trigger.id])
+            collected.setdefault(key, []).append((scenario, verdict))
+    findings = [_merge(rule_id, group, items, chron, len(readings) > 1)
+                for (rule_id, group), items in collected.items()]
+    findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
+    judged = {f.rule_id for f in findings}
+    for rule_id in sorted(set(rulebook.rules) - judged):
+        findings.append(_not_applicable(rulebook, rule_id, chron))
+    meta = {
+        "auditor_version": __version__,
+        "engine": matcher.name,
+        "engine_version": engine_version,
+        "rulebook": rulebook.meta.name,
+        "rulebook_version": rulebook.version,
+        "input_sha256": input_digest,
+        "case_id": chron.case.id,
+    }
+    return AuditResult(chron, findings, meta, [s.label(chron) for s in readings])
+
+
+def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
+           several_readings: bool) -> Finding:
+    statuses = {v.status for _, v in items}
+    status = _combined(statuses)
+    worst = sorted(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[0][1]
+    variants: list[Variant] = []
+    for _, v in items:
+        if v.variant not in variants:
+            variants.append(v.variant)
+    alternatives = []
+    if len(statuses) > 1 or (several_readings and len({statement(v) for _, v in items}) > 1):
+        for scenario, v in items:
+            reading = scenario.label(chron)
+            if len(variants) > 1:
+                reading += f"; under {v.variant.edition}"
+            alternatives.append(Alternative(reading=reading, status=v.status, statement=statement(v)))
+    text = statement(worst)
+    if len(statuses) > 1:
+        text = "The verdict depends on which record is right or which edition applied: " + \
+               "; ".join(f"{a.status.replace('-', ' ')} {a.reading}" for a in alternatives) + "."
+    evidence: list[Evidence] = []
+    for _, v in items:
+        for event, role in ((v.trigger, "trigger"), (v.counterpart, "counterpart")):
+            if event is not None and all(e.event_id != event.id for e in evidence):
+                evidence.append(_evidence(event, role, chron))
+    cites = []
+    for variant in variants:
+        cites += [c for c in variant.cites if c not in cites]
+    rule = variants[0].rule
+    return Finding(
+        id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, severity=variants[0].severity,
+        theme=rule.theme, agency=rule.agency, status=status, statement=text,
+        edition=" / ".join(dict.fromkeys(v.edition for v in variants)),
+        in_force=" / ".join(dict.fromkeys(v.in_force.human() for v in variants)),
+        local=any(v.local for v in variants), citations=cites, evidence=evidence,
+        figures=worst.figures, depends_on=alternatives, searched=worst.searched,
+        trigger_date=min(v.trigger.date.earliest for _, v in items).date().isoformat(),
+    )
+
+
+def _combined(statuses: set[str]) -> str:
+    if len(statuses) == 1:
+        return next(iter(statuses))
+    if statuses & {"breach", "possible-breach"}:
+        return "possible-breach"
+    if "not-evaluable" in statuses:
+        return "not-evaluable"
+    return "met"
+
+
+def _evidence(event: Event, role: str, chron: Chronology) -> Evidence:
+    source = event.source.human()
+    title = chron.case.sources.get(event.source.document)
+    if title:
+        source = source.replace(event.source.document, title.title, 1)
+    return Evidence(event_id=event.id, role=role, date=event.date.iso(), date_human=event.date.human(),
+                    agency=event.agency, recorded_by=event.record_of, type=event.type, source=source,
+                    summary=event.summary)
+
+
+def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Finding:
+    rule = rulebook.rules[rule_id]
+    variants = rulebook.variants_of(rule_id)
+    end = chron.case.scoping.end
+    variant = next((v for v in variants if v.in_force.contains(end)), variants[-1])
+    trigger = ", ".join(variant.check.trigger.type).replace("-", " ")
+    where = " meeting the rule's conditions" if (variant.check.trigger.where or variant.check.when) else ""
+    if variant.area and variant.area != chron.case.area:
+        text = f"This is a local standard for {variant.area}; the case's area is {chron.case.area or 'not given'}."
+    else:
+        text = f"No {trigger}{where} is recorded in the chronology, so the standard did not apply."
+    return Finding(id=rule_id, rule_id=rule_id, title=rule.title, severity=variant.severity, theme=rule.theme,
+                   agency=rule.agency, status="not-applicable", statement=text, edition=variant.edition,
+                   in_force=variant.in_force.human(), local=variant.local, citations=list(variant.cites),
+                   trigger_date="9999-12-31")

@@ -1,0 +1,95 @@
+"""Lower each rule variant to the expressions both engines match with.
+
+One plan per variant: which events trigger it, which events can answer it
+(joined to the trigger's obligation), and for attribute checks which trigger
+events satisfy it or lack the fields needed to judge. Both engines read these
+plans, so they cannot drift apart on what a rule means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from ..rulebook import Variant
+from ..rulebook.conditions import leaves
+from ..rulebook.schema import IncludesCheck, Limit, PrecedesCheck, RequiresCheck
+from ..workdays import subtract_working_days
+from .expr import AND, OR, Expr, from_condition, type_in
+from .facts import epoch
+
+PAIRED = ("within", "follows", "lead-time", "precedes")
+
+
+@dataclass(frozen=True)
+class Plan:
+    key: str
+    template: str
+    trigger: Expr
+    counterpart: Expr | None = None
+    link: str | None = None
+    satisfied: Expr | None = None
+    missing_keys: tuple[str, ...] = ()
+    lookback: Limit | None = None
+
+
+def plan_variant(variant: Variant) -> Plan:
+    check = variant.check
+    span = variant.in_force
+    dated = [("gte", "t_hi", epoch(datetime.combine(span.start, time.min)))]
+    if span.end is not None:
+        dated.append(("lte", "t_lo", epoch(datetime.combine(span.end, time(23, 59, 59)))))
+    if variant.area:
+        area: Expr | None = ("eq", "area", variant.area)
+    elif variant.excluded_areas:
+        area = AND(*(("ne", "area", a) for a in variant.excluded_areas))
+    else:
+        area = None
+    trigger = AND(("eq", "kind", "event"), type_in(check.trigger.type), from_condition(check.trigger.where),
+                  from_condition(check.when), *dated, area)
+    template = check.template
+    if template in PAIRED:
+        if template in ("within", "follows"):
+            window: Expr = ("join_gte", "t_hi", "o", "t_lo")
+        else:
+            window = ("join_lte", "t_lo", "o", "t_hi")
+        lookback = check.lookback if isinstance(check, PrecedesCheck) else None
+        counterpart = AND(("eq", "kind", "event"), type_in(check.counterpart.type),
+                          from_condition(check.counterpart.where), ("join_ne", "eid", "o", "trigger"), window,
+                          ("join_gte", "t_hi", "o", "lb") if lookback else None,
+                          ("join_eq", "eid", "l", "src") if check.link else None)
+        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback)
+    if isinstance(check, IncludesCheck):
+        expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
+        keys: tuple[str, ...] = ("a_" + check.field,)
+    else:
+        assert isinstance(check, RequiresCheck)
+        expect = from_condition(check.expect)  # type: ignore[assignment]
+        keys = tuple(sorted({leaf.key for leaf in leaves(check.expect)}))
+    return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys)
+
+
+def obligation(plan: Plan, trigger: dict[str, Any]) -> dict[str, Any]:
+    """The fact a paired rule's trigger leaves behind for counterparts to join with."""
+    fact = {"id": f"{trigger['sid']}|ob|{plan.key}|{trigger['eid']}", "sid": trigger["sid"], "kind": "obligation",
+            "rule": plan.key, "trigger": trigger["eid"], "t_lo": trigger["t_lo"], "t_hi": trigger["t_hi"]}
+    if plan.lookback is not None:
+        fact["lb"] = lookback_bound(trigger["t_lo"], plan.lookback)
+    return fact
+
+
+def lookback_bound(t_lo: int, limit: Limit) -> int:
+    if limit.unit == "hours":
+        return t_lo - limit.n * 3600
+    day = datetime.utcfromtimestamp(t_lo).date()
+    start = subtract_working_days(day, limit.n) if limit.unit == "working-days" else day - timedelta(days=limit.n)
+    return epoch(datetime.combine(start, time.min))
+
+
+def link_expr(plan: Plan) -> Expr:
+    return AND(("eq", "kind", "link"), ("eq", "rel", plan.link), ("join_eq", "dst", "o", "trigger"))
+
+
+def obligation_expr(plan: Plan) -> Expr:
+    return AND(("eq", "kind", "obligation"), ("eq", "rule", plan.key))

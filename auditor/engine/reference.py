@@ -1,0 +1,46 @@
+"""A plain-Python evaluator of the same plans: the oracle the durable-rules engine is tested against.
+
+It is deliberately naive (nested loops over facts) so that it is easy to
+believe; the tests require it and durable-rules to agree on every fixture and on
+generated chronologies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .expr import holds
+from .matches import Matches
+from .plan import Plan, link_expr, obligation
+
+
+class ReferenceEngine:
+    name = "reference"
+
+    def __init__(self, plans: list[Plan]):
+        self.plans = plans
+
+    def match(self, facts: list[dict[str, Any]], sid: str) -> Matches:
+        out = Matches()
+        events = [f for f in facts if f.get("kind") == "event"]
+        links = [f for f in facts if f.get("kind") == "link"]
+        for plan in self.plans:
+            for trigger in events:
+                if not holds(plan.trigger, trigger):
+                    continue
+                out.add_trigger(plan.key, trigger["eid"])
+                if plan.counterpart is not None:
+                    ob = obligation(plan, trigger)
+                    chosen = [link for link in links if holds(link_expr(plan), link, {"o": ob})] if plan.link else [None]
+                    for link in chosen:
+                        bound = {"o": ob, "l": link or {}}
+                        for other in events:
+                            if holds(plan.counterpart, other, bound):
+                                out.add_candidate(plan.key, trigger["eid"], other["eid"])
+                else:
+                    if plan.satisfied is not None and holds(plan.satisfied, trigger):
+                        out.satisfied.add((plan.key, trigger["eid"]))
+                    for key in plan.missing_keys:
+                        if key not in trigger:
+                            out.add_missing(plan.key, trigger["eid"], key)
+        return out

@@ -1,0 +1,72 @@
+"""Findings: one per rule and trigger, with both citations (standard and evidence) and the figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .rulebook.schema import Citation
+
+STATUS_LABELS = {
+    "breach": "Departure",
+    "possible-breach": "Possible departure",
+    "met": "Met",
+    "not-evaluable": "Not evaluable",
+    "not-applicable": "Not applicable",
+}
+STATUS_ORDER = {s: i for i, s in enumerate(STATUS_LABELS)}
+
+
+class Evidence(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    role: str  # trigger, counterpart, searched
+    date: str  # ISO 8601
+    date_human: str
+    agency: str
+    recorded_by: str
+    type: str
+    source: str
+    summary: str
+
+
+class Alternative(BaseModel):
+    """How the verdict reads under one reading of conflicting records or one edition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reading: str
+    status: str
+    statement: str
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    rule_id: str
+    title: str
+    severity: str
+    theme: str
+    agency: str
+    status: str
+    statement: str
+    edition: str
+    in_force: str
+    local: bool
+    citations: list[Citation]
+    evidence: list[Evidence] = Field(default_factory=list)
+    figures: dict[str, Any] = Field(default_factory=dict)
+    depends_on: list[Alternative] = Field(default_factory=list)
+    searched: str = ""
+    trigger_date: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def unverified(self) -> bool:
+        return any(not c.verified for c in self.citations)

@@ -1,0 +1,135 @@
+"""Event dates as chronologies write them: exact, month-only or a range of possible days.
+
+A chronology often knows only "mid-January 2012" or "three weeks later". We keep
+the earliest and latest possible moment instead of guessing a day, so a rule can
+say "met", "departure" or "depends on the exact date" honestly.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+Precision = Literal["datetime", "day", "month", "range"]
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+END_OF_DAY = time(23, 59, 59)
+
+
+def parse_day(value: Any) -> date:
+    """Parse an ISO date (YYYY-MM-DD); reject impossible dates with a readable reason."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not _DAY.match(text):
+        raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
+
+
+class EventDate(BaseModel):
+    """When an event happened, as the interval of possible moments [earliest, latest]."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    earliest: datetime
+    latest: datetime
+    precision: Precision
+    as_written: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        if isinstance(value, EventDate):
+            return value
+        if isinstance(value, datetime):
+            return {"earliest": value, "latest": value, "precision": "datetime"}
+        if isinstance(value, date):
+            return _day(value)
+        if isinstance(value, str):
+            return _parse_text(value.strip())
+        if isinstance(value, dict):
+            if "precision" in value:
+                return value
+            unknown = set(value) - {"earliest", "latest", "as_written"}
+            if unknown:
+                raise ValueError(f"unknown date field(s) {sorted(unknown)}; use earliest, latest, as_written")
+            if "earliest" not in value or "latest" not in value:
+                raise ValueError("a date range needs both earliest and latest")
+            lo = _parse_text(str(value["earliest"]).strip())
+            hi = _parse_text(str(value["latest"]).strip())
+            if hi["latest"] < lo["earliest"]:
+                raise ValueError("latest is before earliest")
+            return {"earliest": lo["earliest"], "latest": hi["latest"], "precision": "range",
+                    "as_written": value.get("as_written")}
+        raise ValueError("expected a date (YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-MM) or {earliest, latest}")
+
+    @property
+    def exact_day(self) -> date | None:
+        return self.earliest.date() if self.earliest.date() == self.latest.date() else None
+
+    @property
+    def first_day(self) -> date:
+        return self.earliest.date()
+
+    @property
+    def last_day(self) -> date:
+        return self.latest.date()
+
+    def human(self) -> str:
+        """dd/mm/yyyy for people; ranges and months say so."""
+        if self.precision == "datetime":
+            return self.earliest.strftime("%d/%m/%Y %H:%M")
+        if self.precision == "day":
+            return self.earliest.strftime("%d/%m/%Y")
+        if self.precision == "month":
+            return self.earliest.strftime("%m/%Y")
+        text = f"{self.earliest:%d/%m/%Y}-{self.latest:%d/%m/%Y}"
+        return f"{text} ({self.as_written})" if self.as_written else text
+
+    def iso(self) -> str:
+        if self.precision == "datetime":
+            return self.earliest.isoformat(timespec="minutes")
+        if self.precision == "day":
+            return self.earliest.date().isoformat()
+        if self.precision == "month":
+            return self.earliest.strftime("%Y-%m")
+        return f"{self.earliest.date().isoformat()}/{self.latest.date().isoformat()}"
+
+
+def _day(d: date) -> dict[str, Any]:
+    return {"earliest": datetime.combine(d, time.min), "latest": datetime.combine(d, END_OF_DAY), "precision": "day"}
+
+
+def _parse_text(text: str) -> dict[str, Any]:
+    if _DATETIME.match(text):
+        try:
+            moment = datetime.fromisoformat(text.replace(" ", "T"))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real date and time") from None
+        return {"earliest": moment, "latest": moment, "precision": "datetime"}
+    month = _MONTH.match(text)
+    if month:
+        year, mon = int(month.group(1)), int(month.group(2))
+        if not 1 <= mon <= 12:
+            raise ValueError(f"{text!r} is not a real month")
+        last = calendar.monthrange(year, mon)[1]
+        return {"earliest": datetime(year, mon, 1), "latest": datetime.combine(date(year, mon, last), END_OF_DAY),
+                "precision": "month"}
+    return _day(parse_day(text))
+
+
+def day_span(earliest: date, latest: date) -> EventDate:
+    """A range covering whole days, used by generators and tests."""
+    return EventDate(earliest=datetime.combine(earliest, time.min),
+                     latest=datetime.combine(latest, END_OF_DAY) + timedelta(0), precision="range")

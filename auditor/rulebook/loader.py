@@ -1,0 +1,247 @@
+"""Load a rulebook folder, report every problem, and resolve it into dated variants.
+
+A *variant* is one rule as it applies in one period (an edition) and, where a
+local procedure overrides it, in one area. The engines only ever see variants,
+so "which edition applied on the trigger's date" and "the local procedure wins"
+are decided once, here, as data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import InputError, Problem
+from ..sourcemap import Document, load_file
+from ..validation import problems_from, validate
+from ..vocabulary import Vocabulary
+from .conditions import Condition, leaves
+from .schema import (Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta,
+                     Wording)
+
+_CHECK = TypeAdapter(Check)
+PLACEHOLDERS = frozenset({"trigger", "trigger_date", "counterpart", "counterpart_date", "deadline", "limit", "late",
+                          "elapsed", "expected_by", "field", "value", "chronology_end", "edition", "recorded",
+                          "expectation", "missing"})
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class Variant:
+    key: str
+    rule: Rule
+    edition: str
+    in_force: InForce
+    check: Any  # one of the Check models
+    cites: tuple[Citation, ...]
+    severity: str
+    area: str | None  # None: national, for every area without its own variant
+    excluded_areas: tuple[str, ...]
+    local: bool
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    meta: RulebookMeta
+    vocabulary: Vocabulary
+    rules: dict[str, Rule]
+    variants: tuple[Variant, ...]
+    path: str
+    digest: str
+
+    @property
+    def version(self) -> str:
+        return f"{self.meta.version}+{self.digest[:12]}"
+
+    def variants_of(self, rule_id: str) -> list[Variant]:
+        return [v for v in self.variants if v.rule.id == rule_id]
+
+
+def default_rules_path() -> Path:
+    """The rulebook installed with the package (the repository's rules/ folder)."""
+    return Path(str(resources.files("auditor_rules")))
+
+
+def load_rulebook(path: Path | str | None = None) -> Rulebook:
+    root = Path(path) if path is not None else default_rules_path()
+    if not root.is_dir():
+        raise InputError([Problem(str(root), None, "", "rulebook folder not found")])
+    problems: list[Problem] = []
+    meta = _load_model(root / "rulebook.yaml", RulebookMeta, problems)
+    vocabulary = _load_model(root / "vocabulary.yaml", Vocabulary, problems)
+    files = sorted(p for p in root.rglob("*.yaml") if p.name not in {"rulebook.yaml", "vocabulary.yaml"})
+    if not files:
+        problems.append(Problem(str(root), None, "", "no rule files (*.yaml) found"))
+    loaded: list[tuple[Document, RuleFile]] = []
+    for file in files:
+        try:
+            doc = load_file(file)
+            loaded.append((doc, validate(RuleFile, doc)))
+        except InputError as exc:
+            problems += exc.problems
+    if meta is None or vocabulary is None:
+        raise InputError(problems)
+    rules: dict[str, Rule] = {}
+    where: dict[str, tuple[Document, int]] = {}
+    for doc, rule_file in loaded:
+        for i, rule in enumerate(rule_file.rules):
+            if rule.id in rules:
+                first = where[rule.id][0]
+                problems.append(doc.problem(("rules", i, "id"), f"duplicate rule id {rule.id!r} (also in {first.file})"))
+                continue
+            if rule_file.area and rule.area not in (None, rule_file.area):
+                problems.append(doc.problem(("rules", i, "area"), f"rule area differs from the file's area {rule_file.area!r}"))
+            rule = rule.model_copy(update={"area": rule.area or rule_file.area})
+            rules[rule.id] = rule
+            where[rule.id] = (doc, i)
+            problems += _rule_problems(rule, doc, ("rules", i), meta, vocabulary)
+    variants: list[Variant] = []
+    overrides = [(doc, f, rid, o) for doc, f in loaded for rid, o in f.overrides.items()]
+    for doc, rule_file, rule_id, override in overrides:
+        here = ("overrides", rule_id)
+        if rule_id not in rules:
+            problems.append(doc.problem(here, f"overrides unknown rule {rule_id!r}"))
+        elif not rule_file.area:
+            problems.append(doc.problem(here, "overrides belong in a local layer file, which names its `area`"))
+        else:
+            for j, edition in enumerate(rules[rule_id].editions):
+                merged = {**rules[rule_id].check, **edition.params, **override.params}
+                problems += _check_problems(merged, doc, here + ("params",), vocabulary)
+    if problems:
+        raise InputError(problems)
+    for rule in rules.values():
+        variants += _resolve(rule, [(f.area, o) for _, f, rid, o in overrides if rid == rule.id])
+    return Rulebook(meta, vocabulary, rules, tuple(variants), str(root), _digest(root, files))
+
+
+def _load_model(path: Path, model: type, problems: list[Problem]) -> Any:
+    try:
+        return validate(model, load_file(path))
+    except InputError as exc:
+        problems += exc.problems
+        return None
+
+
+def _digest(root: Path, files: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for file in sorted([root / "rulebook.yaml", root / "vocabulary.yaml", *files]):
+        sha.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: RulebookMeta,
+                   vocab: Vocabulary) -> list[Problem]:
+    out: list[Problem] = []
+    if rule.jurisdiction not in meta.jurisdictions:
+        out.append(doc.problem(here + ("jurisdiction",), f"unknown jurisdiction {rule.jurisdiction!r}; "
+                               f"the rulebook lists {meta.jurisdictions}"))
+    if rule.agency not in vocab.agency_ids:
+        out.append(doc.problem(here + ("agency",), f"unknown agency {rule.agency!r}"))
+    editions = sorted(enumerate(rule.editions), key=lambda item: item[1].in_force.start)
+    for (_, before), (j, after) in zip(editions, editions[1:]):
+        if before.in_force.end is None or before.in_force.end >= after.in_force.start:
+            out.append(doc.problem(here + ("editions", j, "in_force"),
+                                   f"edition {after.label!r} overlaps edition {before.label!r}"))
+    for j, edition in enumerate(rule.editions):
+        merged = {**rule.check, **edition.params}
+        path = here + (("editions", j, "params") if edition.params else ("check",))
+        out += _check_problems(merged, doc, path, vocab)
+    out += _wording_problems(rule.finding, doc, here + ("finding",))
+    return out
+
+
+def _check_problems(data: dict[str, Any], doc: Document, path: tuple[Any, ...], vocab: Vocabulary) -> list[Problem]:
+    try:
+        check = _CHECK.validate_python(data)
+    except ValidationError as exc:
+        return problems_from(exc, doc, path)
+    out: list[Problem] = []
+    selectors = [("trigger", check.trigger)] + ([("counterpart", check.counterpart)] if hasattr(check, "counterpart") else [])
+    for name, selector in selectors:
+        for event_type in selector.type:
+            if event_type not in vocab.event_type_ids:
+                out.append(doc.problem(path + (name, "type"), f"unknown event type {event_type!r}"))
+        out += _condition_problems(selector.where, doc, path + (name, "where"), vocab)
+    out += _condition_problems(check.when, doc, path + ("when",), vocab)
+    if isinstance(check, RequiresCheck):
+        out += _condition_problems(check.expect, doc, path + ("expect",), vocab)
+    if isinstance(check, IncludesCheck):
+        definition = vocab.attribute_map.get(check.field)
+        if definition is None or not definition.is_list:
+            out.append(doc.problem(path + ("field",), f"{check.field!r} is not a list attribute in the vocabulary"))
+    return out
+
+
+def _condition_problems(condition: Condition | None, doc: Document, path: tuple[Any, ...],
+                        vocab: Vocabulary) -> list[Problem]:
+    out = []
+    for leaf in leaves(condition):
+        if leaf.attr is not None:
+            definition = vocab.attribute_map.get(leaf.attr)
+            if definition is None:
+                out.append(doc.problem(path, f"unknown attribute {leaf.attr!r}"))
+            elif definition.type == "enum" and leaf.op in ("eq", "ne", "in"):
+                wanted = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+                bad = [w for w in wanted if w not in definition.values]
+                if bad:
+                    out.append(doc.problem(path, f"{leaf.attr} has no value(s) {bad}; expected {definition.values}"))
+    return out
+
+
+def _wording_problems(wording: Wording, doc: Document, path: tuple[Any, ...]) -> list[Problem]:
+    out = []
+    for name, text in wording.model_dump().items():
+        for placeholder in _PLACEHOLDER.findall(text or ""):
+            if placeholder not in PLACEHOLDERS:
+                out.append(doc.problem(path + (name,), f"unknown placeholder {{{placeholder}}}; "
+                                       f"available: {', '.join(sorted(PLACEHOLDERS))}"))
+    return out
+
+
+def _resolve(rule: Rule, overrides: list[tuple[str | None, Any]]) -> list[Variant]:
+    """National variants per edition, plus per overridden area a full set split at the override's dates."""
+    areas = tuple(sorted({area for area, _ in overrides if area}))
+    out: list[Variant] = []
+
+    def add(edition: Edition, span: InForce, area: str | None, extra: dict[str, Any], cites: tuple[Citation, ...],
+            severity: str, local: bool) -> None:
+        check = _CHECK.validate_python({**rule.check, **edition.params, **extra})
+        out.append(Variant(f"{rule.id}~{len(out)}", rule, edition.label, span, check, cites, severity,
+                           area if area else rule.area, () if (area or rule.area) else areas, local or bool(rule.area)))
+
+    for edition in rule.editions:
+        add(edition, edition.in_force, None, {}, tuple(edition.cite), rule.severity, False)
+    for area, override in overrides:
+        window = override.in_force or InForce(**{"from": date.min})
+        for edition in rule.editions:
+            for span, inside in _split(edition.in_force, window):
+                if inside:
+                    add(edition, span, area, override.params, tuple(override.cite) + tuple(edition.cite),
+                        override.severity or rule.severity, True)
+                else:
+                    add(edition, span, area, {}, tuple(edition.cite), rule.severity, False)
+    return out
+
+
+def _split(span: InForce, window: InForce) -> list[tuple[InForce, bool]]:
+    """Cut `span` into the parts inside and outside `window`."""
+    far = date.max
+    s_end, w_end = span.end or far, window.end or far
+    pieces: list[tuple[date, date, bool]] = []
+    lo, hi = max(span.start, window.start), min(s_end, w_end)
+    if lo <= hi:
+        if span.start < lo:
+            pieces.append((span.start, lo - timedelta(days=1), False))
+        pieces.append((lo, hi, True))
+        if hi < s_end:
+            pieces.append((hi + timedelta(days=1), s_end, False))
+    else:
+        pieces.append((span.start, s_end, False))
+    return [(InForce(**{"from": a, "to": None if b == far else b}), inside) for a, b, inside in pieces]

@@ -1,0 +1,294 @@
+"""The rulebook's schema: rules, their dated editions, citations, checks and tests.
+
+Rules are data (see docs/rulebook-format.md). Everything an author can get wrong
+is rejected here or in `auditor.rulebook.loader` with the file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..model.dates import parse_day
+from .conditions import Condition, parse_condition
+
+Unit = Literal["working-days", "calendar-days", "hours"]
+Status = Literal["breach", "possible-breach", "met", "not-evaluable", "not-applicable"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+_LIMIT = re.compile(r"^\s*(\d+)\s+(working[- ]days?|calendar[- ]days?|days?|hours?)\s*$")
+_RULE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Limit(_Strict):
+    """A span such as 15 working days or 48 hours; written `15 working-days` or `{n: 15, unit: working-days}`."""
+
+    n: int = Field(ge=0)
+    unit: Unit
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            match = _LIMIT.match(value)
+            if not match:
+                raise ValueError(f"expected e.g. '15 working-days', '10 calendar-days' or '48 hours', got {value!r}")
+            unit = match.group(2).replace(" ", "-").rstrip("s")
+            unit = {"working-day": "working-days", "calendar-day": "calendar-days", "day": "calendar-days",
+                    "hour": "hours"}[unit]
+            return {"n": int(match.group(1)), "unit": unit}
+        return value
+
+    def human(self) -> str:
+        unit = self.unit.replace("-", " ")
+        return f"{self.n} {unit[:-1] if self.n == 1 else unit}"
+
+
+class Citation(_Strict):
+    """A standard's source. `verified: false` means nobody has checked it against the primary text."""
+
+    document: str
+    edition: str | None = None
+    section: str | None = None
+    paras: list[int | str] = Field(default_factory=list)
+    quote: str | None = None
+    url: str | None = None
+    verified: bool
+    checked: date | None = None
+    via: str | None = None
+
+    @field_validator("checked", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        return None if value is None else parse_day(value)
+
+    @model_validator(mode="after")
+    def _honest(self) -> "Citation":
+        if self.verified and self.checked is None:
+            raise ValueError("a verified citation needs `checked`: the date it was checked against the primary text")
+        if self.verified and not (self.section or self.paras):
+            raise ValueError("a verified citation needs a section or paragraph")
+        return self
+
+    def human(self) -> str:
+        parts = [self.document + (f" ({self.edition})" if self.edition else "")]
+        if self.section:
+            parts.append(self.section)
+        if self.paras:
+            parts.append(("para " if len(self.paras) == 1 else "paras ") + ", ".join(str(p) for p in self.paras))
+        text = ", ".join(parts)
+        if self.via:
+            text += f", via {self.via}"
+        return text + ("" if self.verified else " [not verified]")
+
+
+class InForce(_Strict):
+    start: date = Field(alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        return None if value is None else parse_day(value)
+
+    @model_validator(mode="after")
+    def _order(self) -> "InForce":
+        if self.end is not None and self.end < self.start:
+            raise ValueError("in_force ends before it starts")
+        return self
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+    def human(self) -> str:
+        end = f"{self.end:%d/%m/%Y}" if self.end else "onwards"
+        return f"{self.start:%d/%m/%Y} to {end}" if self.end else f"from {self.start:%d/%m/%Y}"
+
+
+class Selector(_Strict):
+    """Which events a check looks at: an event type (or several) and an optional condition."""
+
+    type: list[str]
+    where: Condition | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _condition(cls, value: Any) -> Any:
+        return None if value is None else parse_condition(value)
+
+
+class _Check(_Strict):
+    trigger: Selector
+    when: Condition | None = None
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _condition(cls, value: Any) -> Any:
+        return None if value is None else parse_condition(value)
+
+
+class WithinCheck(_Check):
+    """B within a limit after A (`within`), or B at some point after A (`follows`)."""
+
+    template: Literal["within", "follows"]
+    counterpart: Selector
+    limit: Limit | None = None
+    anchor: Literal["each", "first", "last"] = "each"
+    link: str | None = None
+
+    @model_validator(mode="after")
+    def _limit(self) -> "WithinCheck":
+        if self.template == "within" and self.limit is None:
+            raise ValueError("template `within` needs a `limit`")
+        if self.template == "follows" and self.limit is not None:
+            raise ValueError("template `follows` has no limit; use `within`")
+        return self
+
+
+class LeadCheck(_Check):
+    """A (the counterpart, e.g. a report) at least `lead` before B (the trigger, e.g. the conference)."""
+
+    template: Literal["lead-time"]
+    counterpart: Selector
+    lead: Limit
+    link: str | None = None
+    absent: Literal["breach", "not-evaluable"] = "breach"
+
+
+class PrecedesCheck(_Check):
+    """A required step (counterpart) on or before the trigger, optionally no earlier than `lookback`."""
+
+    template: Literal["precedes"]
+    counterpart: Selector
+    lookback: Limit | None = None
+    link: str | None = None
+    absent: Literal["breach", "not-evaluable"] = "breach"
+
+
+class IncludesCheck(_Check):
+    """The trigger's list attribute (invited, participants...) includes a party."""
+
+    template: Literal["includes"]
+    field: str
+    value: list[str]
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class RequiresCheck(_Check):
+    """The trigger event itself must satisfy a condition (seen alone, joint enquiry...)."""
+
+    template: Literal["requires"]
+    expect: Condition
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _condition(cls, value: Any) -> Any:
+        return parse_condition(value)
+
+
+Check = Annotated[Union[WithinCheck, LeadCheck, PrecedesCheck, IncludesCheck, RequiresCheck],
+                  Field(discriminator="template")]
+TEMPLATES = ("within", "follows", "lead-time", "precedes", "includes", "requires")
+
+
+class Edition(_Strict):
+    label: str
+    in_force: InForce
+    note: str | None = None  # for example how sure we are of the in-force dates
+    params: dict[str, Any] = Field(default_factory=dict)
+    cite: list[Citation] = Field(min_length=1)
+
+
+class Wording(_Strict):
+    """How findings read. Placeholders in {braces}; see docs/rulebook-format.md for the list."""
+
+    breach: str | None = None
+    possible: str | None = None
+    met: str | None = None
+    not_evaluable: str | None = None
+
+
+class RuleTestEvent(_Strict):
+    id: str
+    type: str
+    date: Any
+    agency: str = "childrens-social-care"
+    recorded_by: str | None = None
+    attrs: dict[str, Any] = Field(default_factory=dict)
+    links: dict[str, Any] = Field(default_factory=dict)
+    same_event_as: list[str] = Field(default_factory=list)
+
+
+class RuleTest(_Strict):
+    """A readable example: events in, expected status out (one per trigger, in date order)."""
+
+    name: str
+    area: str | None = None
+    facts: dict[str, Any] = Field(default_factory=dict)
+    scoping: dict[str, Any] | None = None
+    events: list[RuleTestEvent]
+    expect: Status | list[Status]
+
+
+class Rule(_Strict):
+    id: str
+    title: str
+    severity: Literal["must", "should"]
+    jurisdiction: str
+    area: str | None = None
+    theme: str
+    agency: str
+    description: str = ""
+    check: dict[str, Any]
+    editions: list[Edition] = Field(min_length=1)
+    finding: Wording = Wording()
+    tests: list[RuleTest] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _RULE_ID.match(value):
+            raise ValueError("rule ids are lower-case words joined by hyphens")
+        return value
+
+
+class Override(_Strict):
+    """A local procedure's change to a national rule, in force for its own dates."""
+
+    in_force: InForce | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    severity: Literal["must", "should"] | None = None
+    cite: list[Citation] = Field(min_length=1)
+
+
+class RuleFile(_Strict):
+    """One file under rules/: a family of national rules, or a local layer (with `area`)."""
+
+    family: str
+    jurisdiction: str
+    area: str | None = None
+    description: str = ""
+    rules: list[Rule] = Field(default_factory=list)
+    overrides: dict[str, Override] = Field(default_factory=dict)
+
+
+class RulebookMeta(_Strict):
+    name: str
+    version: str
+    description: str = ""
+    jurisdictions: list[str]

@@ -1,0 +1,293 @@
+"""From matches to verdicts: the calendar arithmetic and the status of each trigger.
+
+Matching (which events relate to which rule) is the engine's job; this module
+decides, for each trigger, whether the standard was met, given dates that may be
+imprecise. Uncertainty is never resolved by guessing: a deadline that could fall
+either side of the event gives "possible departure".
+
+All statements are blame-free: absences are "not evidenced in the chronology",
+lateness is "later than expected by N working days".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from .engine.facts import Scenario
+from .engine.matches import Matches
+from .model import Chronology, Event
+from .rulebook import Rulebook, Variant
+from .rulebook.conditions import All, Any_, Condition, Leaf
+from .rulebook.schema import IncludesCheck, Limit, RequiresCheck
+from .workdays import add_working_days, subtract_working_days, working_days_between
+
+Moment = datetime | date
+
+
+@dataclass
+class Verdict:
+    """One trigger's outcome under one scenario."""
+
+    variant: Variant
+    trigger: Event
+    status: str
+    values: dict[str, Any]
+    counterpart: Event | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+    searched: str = ""
+    kind: str = ""  # which statement: met, late, absent, possible, open, missing
+
+
+def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook) -> list[Verdict]:
+    by_key = {v.key: v for v in rulebook.variants}
+    events = {e.id: e for e in scenario.events}
+    out = []
+    for key in sorted(matches.triggers):
+        variant = by_key[key]
+        triggers = sorted((events[e] for e in matches.triggers[key]), key=_order)
+        anchor = getattr(variant.check, "anchor", "each")
+        if anchor == "first":
+            triggers = triggers[:1]
+        elif anchor == "last":
+            triggers = triggers[-1:]
+        for trigger in triggers:
+            out.append(_judge(variant, trigger, matches, events, chron))
+    return out
+
+
+def _order(event: Event) -> tuple[Any, ...]:
+    return (event.date.earliest, event.date.latest, event.id)
+
+
+def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology) -> Verdict:
+    check = variant.check
+    values = {"trigger": label(trigger.type), "trigger_date": trigger.date.human(), "edition": variant.edition,
+              "chronology_end": f"{chron.case.scoping.end:%d/%m/%Y}"}
+    if isinstance(check, (IncludesCheck, RequiresCheck)):
+        return _attribute(variant, trigger, matches, values)
+    values["counterpart"] = label(check.counterpart.type[0])
+    candidates = sorted((events[e] for e in matches.candidates.get((variant.key, trigger.id), ())), key=_order)
+    searched = f"{label(check.counterpart.type[0])} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
+    if check.template in ("within", "follows"):
+        verdict = _within(variant, trigger, candidates, chron, values)
+    elif check.template == "lead-time":
+        verdict = _lead(variant, trigger, candidates, values)
+    else:
+        verdict = _precedes(variant, trigger, candidates, values)
+    verdict.searched = searched
+    return verdict
+
+
+# -- within / follows -----------------------------------------------------------------------------
+
+def _deadline(start: datetime, limit: Limit) -> Moment:
+    if limit.unit == "working-days":
+        return add_working_days(start.date(), limit.n)
+    if limit.unit == "calendar-days":
+        return start.date() + timedelta(days=limit.n)
+    return start + timedelta(hours=limit.n)
+
+
+def _le(moment: datetime, bound: Moment) -> bool:
+    """Is `moment` at or before `bound` (a whole day when `bound` is a date)?"""
+    return moment.date() <= bound if type(bound) is date else moment <= bound
+
+
+def _human(moment: Moment) -> str:
+    return f"{moment:%d/%m/%Y}" if type(moment) is date else f"{moment:%d/%m/%Y %H:%M}"
+
+
+def _span(lo: Moment, hi: Moment) -> str:
+    return _human(lo) if lo == hi else f"between {_human(lo)} and {_human(hi)}"
+
+
+def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
+    if limit.unit == "working-days":
+        n = working_days_between(bound, actual.date())  # type: ignore[arg-type]
+        return n, f"{n} working day{'s' if n != 1 else ''}"
+    if limit.unit == "calendar-days":
+        n = (actual.date() - bound).days  # type: ignore[operator]
+        return n, f"{n} day{'s' if n != 1 else ''}"
+    n = math.ceil((actual - bound).total_seconds() / 3600)  # type: ignore[operator]
+    return n, f"{n} hour{'s' if n != 1 else ''}"
+
+
+def _within(variant: Variant, a: Event, cands: list[Event], chron: Chronology, values: dict[str, Any]) -> Verdict:
+    limit = variant.check.limit
+    end = datetime.combine(chron.case.scoping.end, time(23, 59, 59))
+    if limit is None:  # follows
+        if cands:
+            b = cands[0]
+            values.update(counterpart_date=b.date.human())
+            return Verdict(variant, a, "met", values, b, kind="met")
+        return Verdict(variant, a, "breach", values, kind="absent")
+    d_lo, d_hi = _deadline(a.date.earliest, limit), _deadline(a.date.latest, limit)
+    values.update(limit=limit.human(), deadline=_span(d_lo, d_hi))
+    figures: dict[str, Any] = {"deadline": _iso_span(d_lo, d_hi), "limit": limit.human()}
+    certain = [b for b in cands if _le(b.date.latest, d_lo)]
+    possible = [b for b in cands if _le(b.date.earliest, d_hi)]
+    if certain:
+        b = certain[0]
+        values["counterpart_date"] = b.date.human()
+        if limit.unit == "working-days" and a.date.exact_day and b.date.exact_day:
+            elapsed = working_days_between(a.date.exact_day, b.date.exact_day)
+            figures["elapsed_working_days"] = elapsed
+            values["elapsed"] = f"{elapsed} working day{'s' if elapsed != 1 else ''}"
+        return Verdict(variant, a, "met", values, b, figures, kind="met")
+    if possible:
+        b = possible[0]
+        values["counterpart_date"] = b.date.human()
+        return Verdict(variant, a, "possible-breach", values, b, figures, kind="possible")
+    if cands:
+        b = cands[0]
+        n, text = _lateness(d_hi, b.date.earliest, limit)
+        values.update(counterpart_date=b.date.human(), late=text)
+        figures.update(actual=b.date.iso(), late=n, late_unit=limit.unit)
+        return Verdict(variant, a, "breach", values, b, figures, kind="late")
+    if not _le(end, d_hi):
+        return Verdict(variant, a, "breach", values, None, figures, kind="absent")
+    return Verdict(variant, a, "not-evaluable", values, None, figures, kind="open")
+
+
+def _iso_span(lo: Moment, hi: Moment) -> str:
+    return lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
+
+
+# -- lead-time ------------------------------------------------------------------------------------
+
+def _expected_by(moment: datetime, lead: Limit) -> Moment:
+    if lead.unit == "hours":
+        return moment - timedelta(hours=lead.n)
+    if lead.unit == "working-days":
+        return subtract_working_days(moment.date(), lead.n)
+    return moment.date() - timedelta(days=lead.n)
+
+
+def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]) -> Verdict:
+    lead = variant.check.lead
+    e_lo, e_hi = _expected_by(b.date.earliest, lead), _expected_by(b.date.latest, lead)
+    if lead.unit == "hours" and b.date.precision != "datetime":
+        shown = (e_lo.date(), e_hi.date())  # type: ignore[union-attr]
+    else:
+        shown = (e_lo, e_hi)
+    values.update(limit=lead.human(), expected_by=_span(*shown))
+    figures: dict[str, Any] = {"expected_by": _iso_span(*shown), "lead": lead.human()}
+    certain = [a for a in cands if _le(a.date.latest, e_lo)]
+    possible = [a for a in cands if _le(a.date.earliest, e_hi)]
+    if certain:
+        a = certain[-1]
+        values["counterpart_date"] = a.date.human()
+        return Verdict(variant, b, "met", values, a, figures, kind="met")
+    if possible:
+        a = possible[-1]
+        values["counterpart_date"] = a.date.human()
+        return Verdict(variant, b, "possible-breach", values, a, figures, kind="possible")
+    if cands:
+        a = cands[0]
+        values["counterpart_date"] = a.date.human()
+        figures["actual"] = a.date.iso()
+        if a.date.exact_day and b.date.exact_day:
+            gap = (b.date.exact_day - a.date.exact_day).days
+            figures["days_before"] = gap
+            values["late"] = "on the day of the " + values["trigger"] if gap == 0 else f"{gap} day(s) before"
+        return Verdict(variant, b, "breach", values, a, figures, kind="late")
+    return Verdict(variant, b, variant.check.absent, values, None, figures, kind="absent")
+
+
+# -- precedes -------------------------------------------------------------------------------------
+
+def _precedes(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]) -> Verdict:
+    certain = [a for a in cands if a.date.latest <= b.date.earliest or
+               (a.date.exact_day and b.date.exact_day and a.date.exact_day <= b.date.exact_day)]
+    if certain:
+        a = certain[-1]
+        values["counterpart_date"] = a.date.human()
+        return Verdict(variant, b, "met", values, a, kind="met")
+    if cands:
+        a = cands[0]
+        values["counterpart_date"] = a.date.human()
+        return Verdict(variant, b, "possible-breach", values, a, kind="possible")
+    return Verdict(variant, b, variant.check.absent, values, None, kind="absent")
+
+
+# -- includes / requires --------------------------------------------------------------------------
+
+def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[str, Any]) -> Verdict:
+    check = variant.check
+    key = (variant.key, trigger.id)
+    if isinstance(check, IncludesCheck):
+        recorded = trigger.attrs.get(check.field)
+        values.update(field=label(check.field), value=" or ".join(check.value),
+                      recorded=", ".join(recorded) if isinstance(recorded, list) and recorded else "none")
+    else:
+        values["expectation"] = describe(check.expect)
+    if key in matches.satisfied:
+        return Verdict(variant, trigger, "met", values, kind="met")
+    if key in matches.missing:
+        values["missing"] = ", ".join(label(k[2:]) for k in sorted(matches.missing[key]))
+        return Verdict(variant, trigger, "not-evaluable", values, kind="missing")
+    return Verdict(variant, trigger, "breach", values, kind="absent")
+
+
+# -- wording --------------------------------------------------------------------------------------
+
+STATEMENTS: dict[tuple[str, str], str] = {
+    ("within", "met"): "The {counterpart} on {counterpart_date} was within {limit} of the {trigger} on {trigger_date} (deadline {deadline}).",
+    ("within", "late"): "The {counterpart} on {counterpart_date} was later than expected by {late}: the deadline was {deadline}, {limit} after the {trigger} on {trigger_date}.",
+    ("within", "absent"): "No {counterpart} is evidenced in the chronology by the deadline of {deadline} ({limit} after the {trigger} on {trigger_date}); searched to {chronology_end}.",
+    ("within", "possible"): "Whether the {counterpart} ({counterpart_date}) was within {limit} of the {trigger} ({trigger_date}) depends on exact dates the chronology does not give; the deadline is {deadline}.",
+    ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
+    ("follows", "met"): "The {counterpart} on {counterpart_date} followed the {trigger} on {trigger_date}.",
+    ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} on {trigger_date}; searched to {chronology_end}.",
+    ("lead-time", "met"): "The {counterpart} on {counterpart_date} was provided at least {limit} before the {trigger} on {trigger_date} (expected by {expected_by}).",
+    ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {limit} before the {trigger} on {trigger_date}, that is by {expected_by}.",
+    ("lead-time", "possible"): "Whether the {counterpart} ({counterpart_date}) came {limit} before the {trigger} ({trigger_date}) depends on times the chronology does not give (expected by {expected_by}).",
+    ("lead-time", "absent"): "No {counterpart} for the {trigger} on {trigger_date} is evidenced in the chronology.",
+    ("precedes", "met"): "The {counterpart} on {counterpart_date} came before the {trigger} on {trigger_date}.",
+    ("precedes", "possible"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
+    ("precedes", "absent"): "No {counterpart} is evidenced in the chronology before the {trigger} on {trigger_date}.",
+    ("includes", "met"): "{value} among those recorded as {field} for the {trigger} on {trigger_date}.",
+    ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} on {trigger_date} (recorded: {recorded}).",
+    ("includes", "missing"): "Who was {field} for the {trigger} on {trigger_date} is not recorded in the chronology.",
+    ("requires", "met"): "The {trigger} on {trigger_date} evidences the expectation ({expectation}).",
+    ("requires", "absent"): "The {trigger} on {trigger_date} does not evidence the expectation ({expectation}).",
+    ("requires", "missing"): "Whether the {trigger} on {trigger_date} met the expectation ({expectation}) is not recorded in the chronology ({missing}).",
+}
+_WORDING_FIELD = {"met": "met", "late": "breach", "absent": "breach", "possible": "possible", "open": "not_evaluable",
+                  "missing": "not_evaluable"}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def statement(verdict: Verdict) -> str:
+    custom = getattr(verdict.variant.rule.finding, _WORDING_FIELD[verdict.kind])
+    text = custom or STATEMENTS[(verdict.variant.check.template, verdict.kind)]
+    # Plain substitution, never str.format: rule text must not reach attribute lookups.
+    return _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)
+
+
+def label(identifier: str) -> str:
+    return identifier.replace("_", " ").replace("-", " ")
+
+
+def describe(condition: Condition) -> str:
+    if isinstance(condition, All):
+        return " and ".join(describe(c) for c in condition.all)
+    if isinstance(condition, Any_):
+        return " or ".join(describe(c) for c in condition.any)
+    assert isinstance(condition, Leaf)
+    name = label(condition.attr or condition.case or condition.field or "")
+    op, value = condition.op, condition.value
+    if op == "eq" and isinstance(value, bool):
+        return f"{name}: {'yes' if value else 'no'}"
+    words = {"eq": "is", "ne": "is not", "in": "is one of", "contains": "includes", "contains_any": "includes one of",
+             "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+    if op == "exists":
+        return f"{name} {'recorded' if value else 'not recorded'}"
+    if op == "not_empty":
+        return f"{name} recorded (at least one)"
+    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return f"{name} {words[op]} {shown}"
