@@ -17,7 +17,7 @@ from .engine.matches import Matches
 from .findings import Alternative, Evidence, Finding, STATUS_ORDER
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
-from .verdicts import Verdict, statement, verdicts_for
+from .verdicts import Verdict, party_names, statement, verdicts_for
 
 
 class Matcher(Protocol):
@@ -49,7 +49,7 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         for verdict in verdicts_for(scenario, matches, chron, rulebook):
             key = (verdict.variant.rule.id, groups[verdict.trigger.id])
             collected.setdefault(key, []).append((scenario, verdict))
-    findings = [_merge(rule_id, group, items, chron, len(readings) > 1)
+    findings = [_merge(rule_id, group, items, chron, rulebook, len(readings) > 1)
                 for (rule_id, group), items in collected.items()]
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
@@ -64,11 +64,13 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    return AuditResult(chron, findings, meta, [s.label(chron) for s in readings])
+    names = party_names(chron, rulebook)
+    return AuditResult(chron, findings, meta, [s.label(chron, names) for s in readings])
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
-           several_readings: bool) -> Finding:
+           rulebook: Rulebook, several_readings: bool) -> Finding:
+    names = party_names(chron, rulebook)
     statuses = {v.status for _, v in items}
     status = _combined(statuses)
     worst = sorted(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[0][1]
@@ -79,14 +81,14 @@ def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chro
     alternatives = []
     if len(statuses) > 1 or (several_readings and len({statement(v) for _, v in items}) > 1):
         for scenario, v in items:
-            reading = scenario.label(chron)
+            reading = scenario.label(chron, names)
             if len(variants) > 1:
                 reading += f"; under {v.variant.edition}"
             alternatives.append(Alternative(reading=reading, status=v.status, statement=statement(v)))
     text = statement(worst)
     if len(statuses) > 1:
-        text = "The verdict depends on which record is right or which edition applied: " + \
-               "; ".join(f"{a.status.replace('-', ' ')} {a.reading}" for a in alternatives) + "."
+        text = "The verdict depends on which record is right or which edition applied. " + \
+               " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives)
     evidence: list[Evidence] = []
     for _, v in items:
         for event, role in ((v.trigger, "trigger"), (v.counterpart, "counterpart")):

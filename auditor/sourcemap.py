@@ -111,6 +111,11 @@ def load_text(text: str, file: str) -> Document:
 
 
 def load_file(path: Path | str) -> Document:
+    return load_text(read_source(path)[1], str(path))
+
+
+def read_source(path: Path | str) -> tuple[bytes, str]:
+    """The file's bytes (for hashing) and its text, or an InputError that says why not."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -124,4 +129,4 @@ def load_file(path: Path | str) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(str(path), None, "", f"not UTF-8 text (byte {exc.start})")]) from None
-    return load_text(text, str(path))
+    return raw, text

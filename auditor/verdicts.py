@@ -44,6 +44,7 @@ class Verdict:
 
 def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook) -> list[Verdict]:
     by_key = {v.key: v for v in rulebook.variants}
+    names = party_names(chron, rulebook)
     events = {e.id: e for e in scenario.events}
     out = []
     for key in sorted(matches.triggers):
@@ -55,7 +56,7 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
         elif anchor == "last":
             triggers = triggers[-1:]
         for trigger in triggers:
-            out.append(_judge(variant, trigger, matches, events, chron))
+            out.append(_judge(variant, trigger, matches, events, chron, names))
     return out
 
 
@@ -63,12 +64,13 @@ def _order(event: Event) -> tuple[Any, ...]:
     return (event.date.earliest, event.date.latest, event.id)
 
 
-def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology) -> Verdict:
+def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology,
+           names: dict[str, str]) -> Verdict:
     check = variant.check
-    values = {"trigger": label(trigger.type), "trigger_date": trigger.date.human(), "edition": variant.edition,
+    values = {"trigger": label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
               "chronology_end": f"{chron.case.scoping.end:%d/%m/%Y}"}
     if isinstance(check, (IncludesCheck, RequiresCheck)):
-        return _attribute(variant, trigger, matches, values)
+        return _attribute(variant, trigger, matches, values, names)
     values["counterpart"] = label(check.counterpart.type[0])
     candidates = sorted((events[e] for e in matches.candidates.get((variant.key, trigger.id), ())), key=_order)
     searched = f"{label(check.counterpart.type[0])} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
@@ -122,7 +124,7 @@ def _within(variant: Variant, a: Event, cands: list[Event], chron: Chronology, v
     if limit is None:  # follows
         if cands:
             b = cands[0]
-            values.update(counterpart_date=b.date.human())
+            values.update(counterpart_date=b.date.when())
             return Verdict(variant, a, "met", values, b, kind="met")
         return Verdict(variant, a, "breach", values, kind="absent")
     d_lo, d_hi = _deadline(a.date.earliest, limit), _deadline(a.date.latest, limit)
@@ -132,7 +134,7 @@ def _within(variant: Variant, a: Event, cands: list[Event], chron: Chronology, v
     possible = [b for b in cands if _le(b.date.earliest, d_hi)]
     if certain:
         b = certain[0]
-        values["counterpart_date"] = b.date.human()
+        values["counterpart_date"] = b.date.when()
         if limit.unit == "working-days" and a.date.exact_day and b.date.exact_day:
             elapsed = working_days_between(a.date.exact_day, b.date.exact_day)
             figures["elapsed_working_days"] = elapsed
@@ -140,12 +142,12 @@ def _within(variant: Variant, a: Event, cands: list[Event], chron: Chronology, v
         return Verdict(variant, a, "met", values, b, figures, kind="met")
     if possible:
         b = possible[0]
-        values["counterpart_date"] = b.date.human()
+        values["counterpart_date"] = b.date.when()
         return Verdict(variant, a, "possible-breach", values, b, figures, kind="possible")
     if cands:
         b = cands[0]
         n, text = _lateness(d_hi, b.date.earliest, limit)
-        values.update(counterpart_date=b.date.human(), late=text)
+        values.update(counterpart_date=b.date.when(), late=text)
         figures.update(actual=b.date.iso(), late=n, late_unit=limit.unit)
         return Verdict(variant, a, "breach", values, b, figures, kind="late")
     if not _le(end, d_hi):
@@ -180,15 +182,15 @@ def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]
     possible = [a for a in cands if _le(a.date.earliest, e_hi)]
     if certain:
         a = certain[-1]
-        values["counterpart_date"] = a.date.human()
+        values["counterpart_date"] = a.date.when()
         return Verdict(variant, b, "met", values, a, figures, kind="met")
     if possible:
         a = possible[-1]
-        values["counterpart_date"] = a.date.human()
+        values["counterpart_date"] = a.date.when()
         return Verdict(variant, b, "possible-breach", values, a, figures, kind="possible")
     if cands:
         a = cands[0]
-        values["counterpart_date"] = a.date.human()
+        values["counterpart_date"] = a.date.when()
         figures["actual"] = a.date.iso()
         if a.date.exact_day and b.date.exact_day:
             gap = (b.date.exact_day - a.date.exact_day).days
@@ -205,24 +207,26 @@ def _precedes(variant: Variant, b: Event, cands: list[Event], values: dict[str, 
                (a.date.exact_day and b.date.exact_day and a.date.exact_day <= b.date.exact_day)]
     if certain:
         a = certain[-1]
-        values["counterpart_date"] = a.date.human()
+        values["counterpart_date"] = a.date.when()
         return Verdict(variant, b, "met", values, a, kind="met")
     if cands:
         a = cands[0]
-        values["counterpart_date"] = a.date.human()
+        values["counterpart_date"] = a.date.when()
         return Verdict(variant, b, "possible-breach", values, a, kind="possible")
     return Verdict(variant, b, variant.check.absent, values, None, kind="absent")
 
 
 # -- includes / requires --------------------------------------------------------------------------
 
-def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[str, Any]) -> Verdict:
+def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[str, Any],
+               names: dict[str, str]) -> Verdict:
     check = variant.check
     key = (variant.key, trigger.id)
     if isinstance(check, IncludesCheck):
         recorded = trigger.attrs.get(check.field)
-        values.update(field=label(check.field), value=" or ".join(check.value),
-                      recorded=", ".join(recorded) if isinstance(recorded, list) and recorded else "none")
+        shown = [names.get(r, r) for r in recorded] if isinstance(recorded, list) else []
+        values.update(field=label(check.field), value=" or ".join(names.get(v, v) for v in check.value),
+                      recorded=", ".join(shown) or "none")
     else:
         values["expectation"] = describe(check.expect)
     if key in matches.satisfied:
@@ -236,26 +240,26 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
 # -- wording --------------------------------------------------------------------------------------
 
 STATEMENTS: dict[tuple[str, str], str] = {
-    ("within", "met"): "The {counterpart} on {counterpart_date} was within {limit} of the {trigger} on {trigger_date} (deadline {deadline}).",
-    ("within", "late"): "The {counterpart} on {counterpart_date} was later than expected by {late}: the deadline was {deadline}, {limit} after the {trigger} on {trigger_date}.",
-    ("within", "absent"): "No {counterpart} is evidenced in the chronology by the deadline of {deadline} ({limit} after the {trigger} on {trigger_date}); searched to {chronology_end}.",
+    ("within", "met"): "The {counterpart} {counterpart_date} was within {limit} of the {trigger} {trigger_date} (deadline {deadline}).",
+    ("within", "late"): "The {counterpart} {counterpart_date} was later than expected by {late}: the deadline was {deadline}, {limit} after the {trigger} {trigger_date}.",
+    ("within", "absent"): "No {counterpart} is evidenced in the chronology by the deadline of {deadline} ({limit} after the {trigger} {trigger_date}); searched to {chronology_end}.",
     ("within", "possible"): "Whether the {counterpart} ({counterpart_date}) was within {limit} of the {trigger} ({trigger_date}) depends on exact dates the chronology does not give; the deadline is {deadline}.",
     ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
-    ("follows", "met"): "The {counterpart} on {counterpart_date} followed the {trigger} on {trigger_date}.",
-    ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} on {trigger_date}; searched to {chronology_end}.",
-    ("lead-time", "met"): "The {counterpart} on {counterpart_date} was provided at least {limit} before the {trigger} on {trigger_date} (expected by {expected_by}).",
-    ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {limit} before the {trigger} on {trigger_date}, that is by {expected_by}.",
+    ("follows", "met"): "The {counterpart} {counterpart_date} followed the {trigger} {trigger_date}.",
+    ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
+    ("lead-time", "met"): "The {counterpart} {counterpart_date} was provided at least {limit} before the {trigger} {trigger_date} (expected by {expected_by}).",
+    ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {limit} before the {trigger} {trigger_date}, that is by {expected_by}.",
     ("lead-time", "possible"): "Whether the {counterpart} ({counterpart_date}) came {limit} before the {trigger} ({trigger_date}) depends on times the chronology does not give (expected by {expected_by}).",
-    ("lead-time", "absent"): "No {counterpart} for the {trigger} on {trigger_date} is evidenced in the chronology.",
-    ("precedes", "met"): "The {counterpart} on {counterpart_date} came before the {trigger} on {trigger_date}.",
+    ("lead-time", "absent"): "No {counterpart} for the {trigger} {trigger_date} is evidenced in the chronology.",
+    ("precedes", "met"): "The {counterpart} {counterpart_date} came before the {trigger} {trigger_date}.",
     ("precedes", "possible"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
-    ("precedes", "absent"): "No {counterpart} is evidenced in the chronology before the {trigger} on {trigger_date}.",
-    ("includes", "met"): "{value} among those recorded as {field} for the {trigger} on {trigger_date}.",
-    ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} on {trigger_date} (recorded: {recorded}).",
-    ("includes", "missing"): "Who was {field} for the {trigger} on {trigger_date} is not recorded in the chronology.",
-    ("requires", "met"): "The {trigger} on {trigger_date} evidences the expectation ({expectation}).",
-    ("requires", "absent"): "The {trigger} on {trigger_date} does not evidence the expectation ({expectation}).",
-    ("requires", "missing"): "Whether the {trigger} on {trigger_date} met the expectation ({expectation}) is not recorded in the chronology ({missing}).",
+    ("precedes", "absent"): "No {counterpart} is evidenced in the chronology before the {trigger} {trigger_date}.",
+    ("includes", "met"): "{value} among those recorded as {field} for the {trigger} {trigger_date}.",
+    ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} {trigger_date} (recorded: {recorded}).",
+    ("includes", "missing"): "Who was {field} for the {trigger} {trigger_date} is not recorded in the chronology.",
+    ("requires", "met"): "The {trigger} {trigger_date} evidences the expectation ({expectation}).",
+    ("requires", "absent"): "The {trigger} {trigger_date} does not evidence the expectation ({expectation}).",
+    ("requires", "missing"): "Whether the {trigger} {trigger_date} met the expectation ({expectation}) is not recorded in the chronology ({missing}).",
 }
 _WORDING_FIELD = {"met": "met", "late": "breach", "absent": "breach", "possible": "possible", "open": "not_evaluable",
                   "missing": "not_evaluable"}
@@ -267,6 +271,13 @@ def statement(verdict: Verdict) -> str:
     text = custom or STATEMENTS[(verdict.variant.check.template, verdict.kind)]
     # Plain substitution, never str.format: rule text must not reach attribute lookups.
     return _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)
+
+
+def party_names(chron: Chronology, rulebook: Rulebook) -> dict[str, str]:
+    """Agency names and pseudonyms by id, for sentences people read."""
+    names = {a.id: a.name for a in rulebook.vocabulary.agencies}
+    names.update({p.id: p.pseudonym for p in chron.case.people})
+    return names
 
 
 def label(identifier: str) -> str:

@@ -30,14 +30,15 @@ class Scenario:
     choice: tuple[tuple[str, str], ...]  # (group key, chosen event id)
     events: tuple[Event, ...]
 
-    def label(self, chron: Chronology) -> str:
+    def label(self, chron: Chronology, names: dict[str, str] | None = None) -> str:
         if not self.choice:
             return "as recorded"
         parts = []
         for _, event_id in self.choice:
             event = chron.by_id[event_id]
-            parts.append(f"{event.id} ({event.record_of} record, {event.date.human()}) is right")
-        return "if " + " and ".join(parts)
+            whose = (names or {}).get(event.record_of, event.record_of)
+            parts.append(f"if {event.id} ({whose} record, {event.date.human()}) is right")
+        return " and ".join(parts)
 
 
 def epoch(moment: datetime) -> int:

@@ -97,6 +97,14 @@ class EventDate(BaseModel):
         text = f"{self.earliest:%d/%m/%Y}-{self.latest:%d/%m/%Y}"
         return f"{text} ({self.as_written})" if self.as_written else text
 
+    def when(self) -> str:
+        """The date as a phrase for a sentence: "on 11/06/2012", "in 09/2010", "between ... and ..."."""
+        if self.precision == "month":
+            return f"in {self.earliest:%m/%Y}"
+        if self.precision == "range":
+            return f"between {self.earliest:%d/%m/%Y} and {self.latest:%d/%m/%Y}"
+        return "on " + self.human()
+
     def iso(self) -> str:
         if self.precision == "datetime":
             return self.earliest.isoformat(timespec="minutes")

@@ -1,0 +1,38 @@
+"""Shared fixtures. durable-rules allows one ruleset per process, so the in-process engine is a session singleton."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.engine.plan import plan_variant
+from auditor.engine.reference import ReferenceEngine
+from auditor.rulebook import Rulebook, load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+FOUNDING_CASE = ROOT / "fixtures" / "cases" / "bdhr-2012-13-04.yaml"
+RULES = ROOT / "rules"
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    return load_rulebook(RULES)
+
+
+@pytest.fixture(scope="session")
+def plans(rulebook):
+    return [plan_variant(v) for v in rulebook.variants]
+
+
+@pytest.fixture(scope="session")
+def reference(plans) -> ReferenceEngine:
+    return ReferenceEngine(plans)
+
+
+@pytest.fixture(scope="session")
+def durable(plans):
+    """The one durable-rules engine this test process may have (trap 2)."""
+    from auditor.engine.durable_engine import DurableEngine
+
+    return DurableEngine(plans)
