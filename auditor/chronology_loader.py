@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
-from .model import Chronology
+from .model import Case, Chronology, Event
 from .sourcemap import Document, load_file, load_text
 from .validation import validate
 from .vocabulary import AttributeDef, Vocabulary
@@ -29,14 +29,34 @@ def chronology_from_document(doc: Document, vocabulary: Vocabulary) -> Chronolog
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), "expected a mapping with `case` and `events`")])
     problems = _duplicate_ids(doc)
-    try:
-        chronology = validate(Chronology, doc)
-    except InputError as exc:
-        raise InputError(problems + exc.problems) from None
-    problems += _vocabulary_problems(chronology, doc, vocabulary)
+    unknown = sorted(set(doc.data) - {"case", "events"})
+    problems += [doc.problem((key,), "unknown top-level field; expected `case` and `events`") for key in unknown]
+    case = None
+    if "case" not in doc.data:
+        problems.append(doc.problem((), "required field `case` is missing"))
+    else:
+        try:
+            case = validate(Case, doc, doc.data["case"], ("case",))
+        except InputError as exc:
+            problems += exc.problems
+    raw_events = doc.data.get("events")
+    if not isinstance(raw_events, list):
+        problems.append(doc.problem(("events",), "expected a list of events"))
+        raw_events = []
+    # Each event is validated on its own so one broken event does not hide the others' problems.
+    events: list[tuple[int, Event]] = []
+    for i, raw in enumerate(raw_events):
+        try:
+            events.append((i, validate(Event, doc, raw, ("events", i))))
+        except InputError as exc:
+            problems += exc.problems
+    all_ids = {raw["id"] for raw in raw_events if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
+    if case is not None:
+        problems += _vocabulary_problems(case, events, all_ids, doc, vocabulary)
     if problems:
         raise InputError(problems)
-    return chronology
+    assert case is not None
+    return Chronology(case=case, events=[e for _, e in events])
 
 
 def _duplicate_ids(doc: Document) -> list[Problem]:
@@ -49,18 +69,17 @@ def _duplicate_ids(doc: Document) -> list[Problem]:
     out = []
     for index, event in enumerate(events):
         event_id = event.get("id") if isinstance(event, dict) else None
-        if event_id in repeated:
+        if isinstance(event_id, str) and event_id in repeated:
             if event_id in seen:
                 out.append(doc.problem(("events", index, "id"), f"duplicate event id {event_id!r}"))
             seen.add(event_id)
     return out
 
 
-def _vocabulary_problems(chron: Chronology, doc: Document, vocab: Vocabulary) -> list[Problem]:
+def _vocabulary_problems(case: Case, events: list[tuple[int, Event]], event_ids: set[Any], doc: Document,
+                         vocab: Vocabulary) -> list[Problem]:
     out: list[Problem] = []
-    case = chron.case
     person_ids = {p.id for p in case.people}
-    event_ids = {e.id for e in chron.events}
     agencies = vocab.agency_ids
 
     def bad(path: tuple[Any, ...], message: str) -> None:
@@ -72,7 +91,7 @@ def _vocabulary_problems(chron: Chronology, doc: Document, vocab: Vocabulary) ->
     for i, agency in enumerate(case.agencies):
         if agency not in agencies:
             bad(("case", "agencies", i), f"unknown agency {agency!r}; expected one of {_list(agencies)}")
-    for i, event in enumerate(chron.events):
+    for i, event in events:
         here = ("events", i)
         if event.type not in vocab.event_type_ids:
             bad(here + ("type",), f"unknown event type {event.type!r}; expected one of {_list(vocab.event_type_ids)}")

@@ -17,10 +17,12 @@ _MESSAGES = {
 }
 
 
-def problems_from(error: ValidationError, doc: Document, prefix: tuple[Any, ...] = ()) -> list[Problem]:
+def problems_from(error: ValidationError, doc: Document, prefix: tuple[Any, ...] = (),
+                  tags: frozenset[str] = frozenset()) -> list[Problem]:
+    """`tags` are discriminator values pydantic puts in `loc` (a check's template name); they are not fields."""
     out = []
     for item in error.errors(include_url=False):
-        loc = prefix + tuple(part for part in item["loc"] if not _is_union_tag(part))
+        loc = prefix + tuple(part for part in item["loc"] if not _is_union_tag(part) and part not in tags)
         message = _MESSAGES.get(item["type"]) or item["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         if item["type"] not in _MESSAGES and item["type"] != "value_error" and "input" in item:
             message += f" (got {_short(item['input'])})"

@@ -23,7 +23,7 @@ from ..sourcemap import Document, load_file
 from ..validation import problems_from, validate
 from ..vocabulary import Vocabulary
 from .conditions import Condition, leaves
-from .schema import (Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta,
+from .schema import (TEMPLATES, Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta,
                      Wording)
 
 _CHECK = TypeAdapter(Check)
@@ -158,16 +158,19 @@ def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: Ruleb
 
 
 def _check_problems(data: dict[str, Any], doc: Document, path: tuple[Any, ...], vocab: Vocabulary) -> list[Problem]:
+    out: list[Problem] = []
+    for name in ("trigger", "counterpart"):  # checked on the raw data so they show even if the rest is broken
+        selector = data.get(name)
+        types = selector.get("type") if isinstance(selector, dict) else None
+        for event_type in [types] if isinstance(types, str) else types if isinstance(types, list) else []:
+            if event_type not in vocab.event_type_ids:
+                out.append(doc.problem(path + (name, "type"), f"unknown event type {event_type!r}"))
     try:
         check = _CHECK.validate_python(data)
     except ValidationError as exc:
-        return problems_from(exc, doc, path)
-    out: list[Problem] = []
+        return out + problems_from(exc, doc, path, frozenset(TEMPLATES))
     selectors = [("trigger", check.trigger)] + ([("counterpart", check.counterpart)] if hasattr(check, "counterpart") else [])
     for name, selector in selectors:
-        for event_type in selector.type:
-            if event_type not in vocab.event_type_ids:
-                out.append(doc.problem(path + (name, "type"), f"unknown event type {event_type!r}"))
         out += _condition_problems(selector.where, doc, path + (name, "where"), vocab)
     out += _condition_problems(check.when, doc, path + ("when",), vocab)
     if isinstance(check, RequiresCheck):
