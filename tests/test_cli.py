@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .conftest import FOUNDING_CASE, ROOT, RULES
+from .conftest import FOUNDING_CASE, RULES
 
 
 def run(*args, cwd=None):

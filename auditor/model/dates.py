@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -135,9 +135,3 @@ def _parse_text(text: str) -> dict[str, Any]:
         return {"earliest": datetime(year, mon, 1), "latest": datetime.combine(date(year, mon, last), END_OF_DAY),
                 "precision": "month"}
     return _day(parse_day(text))
-
-
-def day_span(earliest: date, latest: date) -> EventDate:
-    """A range covering whole days, used by generators and tests."""
-    return EventDate(earliest=datetime.combine(earliest, time.min),
-                     latest=datetime.combine(latest, END_OF_DAY) + timedelta(0), precision="range")

@@ -50,6 +50,11 @@ def _json(result: AuditResult) -> str:
     return json.dumps(to_data(result), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
+def _count(label: str, n: int) -> str:
+    plural = n != 1 and label.endswith("departure")
+    return f"{n} {label.lower()}{'s' if plural else ''}"
+
+
 def _wrap(text: str, indent: int, width: int = 100) -> str:
     return textwrap.fill(text, width=width, initial_indent=" " * indent, subsequent_indent=" " * indent)
 
@@ -60,7 +65,7 @@ def _table(result: AuditResult) -> str:
              f"Rulebook {meta['rulebook_version']} | engine {meta['engine']} {meta['engine_version']} | "
              f"auditor {meta['auditor_version']}",
              f"Input sha256 {meta['input_sha256']}",
-             "Summary: " + ", ".join(f"{n} {label.lower()}" for label, n in summary_counts(result.findings))]
+             "Summary: " + ", ".join(_count(label, n) for label, n in summary_counts(result.findings))]
     if len(result.readings) > 1:
         lines.append("Conflicting records, each reading audited: " + "; ".join(result.readings))
     lines.append("")
