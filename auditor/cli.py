@@ -40,10 +40,6 @@ class Engine(str, Enum):
 RULES_OPTION = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook installed with auditor).")
 
 
-def _rulebook(path: Optional[Path]) -> Rulebook:
-    return load_rulebook(path)
-
-
 def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable") -> AuditResult:
     """Audit one chronology file; the input hash is of the file's bytes as read."""
     raw, text = read_source(case)
@@ -86,7 +82,7 @@ def audit_command(
 
       auditor audit case.json --rules my-rules/ --format json
     """
-    result = audit_path(case, _rulebook(rules), engine.value)
+    result = audit_path(case, load_rulebook(rules), engine.value)
     write_output(render(result, fmt.value), output)
 
 
@@ -96,7 +92,7 @@ def rules_list(rules: Optional[Path] = RULES_OPTION) -> None:
 
     Example: auditor rules list
     """
-    book = _rulebook(rules)
+    book = load_rulebook(rules)
     typer.echo(f"{book.meta.name} {book.version} ({len(book.rules)} rules)")
     for rule in sorted(book.rules.values(), key=lambda r: r.id):
         editions = ", ".join(e.label for e in rule.editions)
@@ -111,7 +107,7 @@ def rules_show(rule_id: str = typer.Argument(..., help="Rule id, as `auditor rul
 
     Example: auditor rules show icpc-within-15-working-days
     """
-    book = _rulebook(rules)
+    book = load_rulebook(rules)
     if rule_id not in book.rules:
         raise InputError([Problem(book.path, None, "rule", f"no rule {rule_id!r}; see `auditor rules list`")])
     rule = book.rules[rule_id]
@@ -140,7 +136,7 @@ def rules_check(path: Optional[Path] = typer.Argument(None, help="Rulebook folde
     """
     from .rule_tests import run_all
 
-    book = _rulebook(path)
+    book = load_rulebook(path)
     with open_matcher(book, engine.value) as matcher:
         results = run_all(book, matcher)  # type: ignore[arg-type]
     failed = [r for r in results if not r.passed]
@@ -156,7 +152,7 @@ def rules_check(path: Optional[Path] = typer.Argument(None, help="Rulebook folde
 @app.command("version")
 def version_command() -> None:
     """Print the auditor, rule engine and default rulebook versions."""
-    typer.echo(f"auditor {__version__}; durable-rules {engine_version('durable')}; rulebook {_rulebook(None).version}")
+    typer.echo(f"auditor {__version__}; durable-rules {engine_version('durable')}; rulebook {load_rulebook(None).version}")
 
 
 def main() -> None:

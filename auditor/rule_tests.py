@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from .audit import Matcher, audit
-from .model import Chronology
+from .model import Chronology, EventDate
 from .rulebook import Rulebook
 from .rulebook.schema import Rule, RuleTest
 
@@ -34,19 +34,16 @@ def chronology_for(rule: Rule, test: RuleTest) -> Chronology:
     events = [{"id": e.id, "type": e.type, "date": e.date, "agency": e.agency, "recorded_by": e.recorded_by,
                "attrs": e.attrs, "links": e.links, "same_event_as": e.same_event_as,
                "source": {"document": "rule-test"}, "summary": test.name} for e in test.events]
-    parsed = Chronology.model_validate({"case": _case(rule, test, []), "events": events})
-    return Chronology.model_validate({"case": _case(rule, test, parsed.events), "events": events})
+    return Chronology.model_validate({"case": _case(rule, test), "events": events})
 
 
-def _case(rule: Rule, test: RuleTest, events: list[Any]) -> dict[str, Any]:
+def _case(rule: Rule, test: RuleTest) -> dict[str, Any]:
+    """Without a `scoping`, the example's chronology runs a year either side of its events."""
     scoping = test.scoping
     if scoping is None:
-        if events:
-            lo = min(e.date.earliest for e in events).date() - timedelta(days=365)
-            hi = max(e.date.latest for e in events).date() + timedelta(days=365)
-        else:
-            lo = hi = None
-        scoping = {"from": lo or "2000-01-01", "to": hi or "2000-01-01"}
+        dates = [EventDate.model_validate(e.date) for e in test.events]
+        scoping = {"from": min(d.first_day for d in dates) - timedelta(days=365),
+                   "to": max(d.last_day for d in dates) + timedelta(days=365)}
     return {"id": f"test-{rule.id}", "title": test.name, "jurisdiction": rule.jurisdiction, "area": test.area,
             "scoping": scoping, "facts": test.facts}
 

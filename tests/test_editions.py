@@ -1,0 +1,46 @@
+"""An event is judged by the edition in force on its date; a local layer overrides the national one."""
+
+import json
+
+from auditor.audit import audit
+from auditor.chronology_loader import chronology_from_text
+
+
+def run(rulebook, matcher, events, area=None):
+    data = {"case": {"id": "ed", "title": "Editions", "jurisdiction": "england", "area": area,
+                     "scoping": {"from": "2012-01-01", "to": "2014-12-31"}},
+            "events": [{"agency": "childrens-social-care", "source": {"document": "test"}, **e} for e in events]}
+    chron = chronology_from_text(json.dumps(data), "editions.json", rulebook.vocabulary)
+    return {f.rule_id: f for f in audit(chron, rulebook, matcher, "x").findings}
+
+
+def test_wt_2010_applies_up_to_14_april_2013_and_wt_2013_from_15_april(rulebook, durable):
+    before = run(rulebook, durable, [
+        {"id": "sd", "type": "strategy-discussion", "date": "2013-04-12", "attrs": {"section47": "joint"}},
+        {"id": "c", "type": "initial-child-protection-conference", "date": "2013-05-02"}])
+    after = run(rulebook, durable, [
+        {"id": "sd", "type": "strategy-discussion", "date": "2013-04-15", "attrs": {"section47": "joint"}},
+        {"id": "c", "type": "initial-child-protection-conference", "date": "2013-05-02"}])
+    assert before["icpc-within-15-working-days"].edition == "WT 2010"
+    assert after["icpc-within-15-working-days"].edition == "WT 2013 and later"
+    assert before["icpc-within-15-working-days"].status == after["icpc-within-15-working-days"].status == "met"
+
+
+def test_a_trigger_whose_month_spans_the_boundary_is_judged_under_both_editions(rulebook, durable):
+    # "last" strategy discussion (WT 2010) vs the one that initiated section 47 enquiries (WT 2013).
+    found = run(rulebook, durable, [
+        {"id": "sd1", "type": "strategy-discussion", "date": "2013-04", "attrs": {"section47": "joint"}},
+        {"id": "c", "type": "initial-child-protection-conference", "date": "2013-06-28"}])
+    finding = found["icpc-within-15-working-days"]
+    assert "WT 2010" in finding.edition and "WT 2013 and later" in finding.edition
+    assert {c.edition for c in finding.citations} >= {"2010", "2013"}
+
+
+def test_the_birmingham_layer_applies_only_in_birmingham(rulebook, durable):
+    events = [{"id": "c", "type": "initial-child-protection-conference", "date": "2012-06-11"},
+              {"id": "r", "type": "conference-report", "date": "2012-06-10",
+               "attrs": {"author_agency": "childrens-social-care"}, "links": {"for": "c"}}]
+    national = run(rulebook, durable, events, area="coventry")["conference-report-before-conference"]
+    local = run(rulebook, durable, events, area="birmingham")["conference-report-before-conference"]
+    assert national.status == "met" and not national.local
+    assert local.status == "breach" and local.local and "48 hours" in local.statement
