@@ -136,7 +136,9 @@ def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Find
     variant = next((v for v in variants if v.in_force.contains(end)), variants[-1])
     trigger = ", ".join(variant.check.trigger.type).replace("-", " ")
     where = " meeting the rule's conditions" if (variant.check.trigger.where or variant.check.when) else ""
-    if variant.area and variant.area != chron.case.area:
+    if rule.jurisdiction != chron.case.jurisdiction:
+        text = f"This is a standard for {rule.jurisdiction}; the case's jurisdiction is {chron.case.jurisdiction}."
+    elif variant.area and variant.area != chron.case.area:
         text = f"This is a local standard for {variant.area}; the case's area is {chron.case.area or 'not given'}."
     else:
         text = f"No {trigger}{where} is recorded in the chronology, so the standard did not apply."

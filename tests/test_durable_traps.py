@@ -140,3 +140,16 @@ def test_a_crashed_engine_costs_one_case_and_the_next_case_runs():
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert "crash reported: the rule engine process died" in proc.stdout, proc.stderr
     assert "next case: []" in proc.stdout
+
+
+def test_trap_10_too_many_properties_is_an_input_error(rulebook):
+    from auditor.errors import InputError
+
+    data = {"case": {"id": "t10", "title": "t", "jurisdiction": "england",
+                     "scoping": {"from": "2012-01-01", "to": "2012-12-31"},
+                     "facts": {f"fact_{i}": True for i in range(250)}},
+            "events": [{"id": "e", "type": "other", "date": "2012-06-11", "agency": "police",
+                        "source": {"document": "r"}}]}
+    chron = chronology_from_text(json.dumps(data), "t10.json", rulebook.vocabulary)
+    with pytest.raises(InputError, match="at most 255"):
+        scenario_facts(scenarios(chron)[0], chron, "t10")

@@ -44,3 +44,17 @@ def test_the_birmingham_layer_applies_only_in_birmingham(rulebook, durable):
     local = run(rulebook, durable, events, area="birmingham")["conference-report-before-conference"]
     assert national.status == "met" and not national.local
     assert local.status == "breach" and local.local and "48 hours" in local.statement
+
+
+def test_rules_apply_only_in_their_jurisdiction(rulebook, durable):
+    events = [{"id": "c", "type": "initial-child-protection-conference", "date": "2012-06-11",
+               "attrs": {"concerns": ["domestic-abuse"], "invited": ["gp"]}}]
+    data = {"case": {"id": "w", "title": "Wales", "jurisdiction": "wales",
+                     "scoping": {"from": "2012-01-01", "to": "2012-12-31"}},
+            "events": [{"agency": "childrens-social-care", "source": {"document": "test"}, **e} for e in events]}
+    chron = chronology_from_text(json.dumps(data), "wales.json", rulebook.vocabulary)
+    findings = audit(chron, rulebook, durable, "x").findings
+    assert {f.status for f in findings} == {"not-applicable"}
+    assert all("standard for england; the case's jurisdiction is wales" in f.statement for f in findings)
+    england = run(rulebook, durable, events)
+    assert england["police-invited-to-icpc-where-domestic-abuse"].status == "breach"

@@ -22,6 +22,7 @@ from ..errors import InputError, Problem
 from ..model import Chronology, Event
 
 MAX_SCENARIOS = 64
+MAX_PROPERTIES = 255
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,16 @@ def event_fact(event: Event, chron: Chronology, sid: str) -> dict[str, Any]:
     case = chron.case
     fact: dict[str, Any] = {
         "id": f"{sid}|{event.id}", "sid": sid, "kind": "event", "eid": event.id, "type": event.type,
-        "agency": event.agency, "recorded_by": event.record_of, "area": case.area or "",
+        "agency": event.agency, "recorded_by": event.record_of, "area": case.area or "", "jur": case.jurisdiction,
         "t_lo": epoch(event.date.earliest), "t_hi": epoch(event.date.latest),
     }
     for name, value in case.facts.items():
         fact["c_" + name] = value.value
     for name, value in event.attrs.items():
         fact["a_" + name] = value
+    if len(fact) > MAX_PROPERTIES:  # trap 10: the C core's limit per fact
+        raise InputError([Problem(chron.case.id, None, f"events.{event.id}",
+                                  f"{len(fact)} properties with the case facts; the engine takes at most {MAX_PROPERTIES}")])
     return fact
 
 

@@ -46,7 +46,7 @@ def plan_variant(variant: Variant) -> Plan:
         area = AND(*(("ne", "area", a) for a in variant.excluded_areas))
     else:
         area = None
-    trigger = AND(("eq", "kind", "event"), type_in(check.trigger.type), from_condition(check.trigger.where),
+    trigger = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type), from_condition(check.trigger.where),
                   from_condition(check.when), *dated, area)
     template = check.template
     if template in PAIRED:
