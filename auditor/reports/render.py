@@ -51,7 +51,7 @@ def _json(result: AuditResult) -> str:
 
 
 def _count(label: str, n: int) -> str:
-    plural = n != 1 and label.endswith("departure")
+    plural = n != 1 and label.lower().endswith("departure")
     return f"{n} {label.lower()}{'s' if plural else ''}"
 
 
