@@ -42,14 +42,15 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
           input_digest: str = "") -> AuditResult:
     groups = record_groups(chron)
     readings = scenarios(chron)
+    names = party_names(chron, rulebook)
     collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
     for scenario in readings:
         sid = f"{chron.case.id}#{scenario.index}"
         matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
-        for verdict in verdicts_for(scenario, matches, chron, rulebook):
+        for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
             key = (verdict.variant.rule.id, groups[verdict.trigger.id])
             collected.setdefault(key, []).append((scenario, verdict))
-    findings = [_merge(rule_id, group, items, chron, rulebook, len(readings) > 1)
+    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1)
                 for (rule_id, group), items in collected.items()]
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
@@ -64,13 +65,11 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    names = party_names(chron, rulebook)
     return AuditResult(chron, findings, meta, [s.label(chron, names) for s in readings])
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
-           rulebook: Rulebook, several_readings: bool) -> Finding:
-    names = party_names(chron, rulebook)
+           names: dict[str, str], several_readings: bool) -> Finding:
     statuses = {v.status for _, v in items}
     status = _combined(statuses)
     worst = sorted(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[0][1]

@@ -42,9 +42,10 @@ class Verdict:
     kind: str = ""  # which statement: met, late, absent, possible, open, missing
 
 
-def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook) -> list[Verdict]:
+def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook,
+                 names: dict[str, str]) -> list[Verdict]:
+    """`names` (from `party_names`) is computed once per case by the caller."""
     by_key = {v.key: v for v in rulebook.variants}
-    names = party_names(chron, rulebook)
     events = {e.id: e for e in scenario.events}
     out = []
     for key in sorted(matches.triggers):

@@ -8,9 +8,6 @@ from typing import Iterator
 from ..rulebook import Rulebook
 from .plan import plan_variant
 
-ENGINES = ("durable", "reference")
-
-
 def engine_version(name: str) -> str:
     if name == "durable":
         from .durable_engine import durable_version

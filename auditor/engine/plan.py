@@ -46,8 +46,8 @@ def plan_variant(variant: Variant) -> Plan:
         area = AND(*(("ne", "area", a) for a in variant.excluded_areas))
     else:
         area = None
-    trigger = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type), from_condition(check.trigger.where),
-                  from_condition(check.when), *dated, area)
+    trigger = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
+                  from_condition(check.trigger.where), from_condition(check.when), *dated, area)
     template = check.template
     if template in PAIRED:
         if template in ("within", "follows"):
