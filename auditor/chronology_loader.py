@@ -110,7 +110,7 @@ def _vocabulary_problems(case: Case, events: list[tuple[int, Event]], event_ids:
             if definition is None:
                 bad(here + ("attrs", name), f"unknown attribute {name!r}; expected one of {_list(vocab.attribute_map)}")
                 continue
-            message = _attr_problem(definition, value, vocab, person_ids)
+            message = attribute_problem(definition, value, vocab, person_ids)
             if message:
                 bad(here + ("attrs", name), message)
         for relation, targets in event.links.items():
@@ -125,7 +125,7 @@ def _vocabulary_problems(case: Case, events: list[tuple[int, Event]], event_ids:
     return out
 
 
-def _attr_problem(definition: AttributeDef, value: Any, vocab: Vocabulary, person_ids: set[str]) -> str | None:
+def attribute_problem(definition: AttributeDef, value: Any, vocab: Vocabulary, person_ids: set[str]) -> str | None:
     kind = definition.type
     if definition.is_list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

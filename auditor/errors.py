@@ -24,8 +24,9 @@ class Problem:
 class InputError(Exception):
     """Bad input: the CLI prints each problem and exits with code 2."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], consequence: str = "nothing was audited"):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field, p.message))
+        self.consequence = consequence
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -24,6 +24,7 @@ class RuleTestResult:
     name: str
     expected: list[str]
     actual: list[str]
+    statements: tuple[str, ...] = ()  # what the audit said, to show beside a failure
 
     @property
     def passed(self) -> bool:
@@ -50,13 +51,14 @@ def _case(rule: Rule, test: RuleTest) -> dict[str, Any]:
 
 def run_rule_test(rulebook: Rulebook, rule: Rule, test: RuleTest, matcher: Matcher) -> RuleTestResult:
     result = audit(chronology_for(rule, test), rulebook, matcher, "test")
-    actual = [f.status for f in result.findings if f.rule_id == rule.id]
+    found = [f for f in result.findings if f.rule_id == rule.id]
+    actual = [f.status for f in found]
     expected = [test.expect] if isinstance(test.expect, str) else list(test.expect)
     if isinstance(test.expect, str) and len(actual) > 1 and set(actual) == {test.expect}:
         expected = actual  # one status given for several triggers: all must have it
-    return RuleTestResult(rule.id, test.name, expected, actual)
+    return RuleTestResult(rule.id, test.name, expected, actual, tuple(f.statement for f in found))
 
 
-def run_all(rulebook: Rulebook, matcher: Matcher) -> list[RuleTestResult]:
+def run_all(rulebook: Rulebook, matcher: Matcher, rule_ids: set[str] | None = None) -> list[RuleTestResult]:
     return [run_rule_test(rulebook, rule, test, matcher)
-            for rule in rulebook.rules.values() for test in rule.tests]
+            for rule in rulebook.rules.values() if rule_ids is None or rule.id in rule_ids for test in rule.tests]

@@ -21,9 +21,9 @@ from .engine.facts import Scenario
 from .engine.matches import Matches
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
-from .rulebook.conditions import All, Any_, Condition, Leaf
+from .rulebook.conditions import describe, label
 from .rulebook.schema import IncludesCheck, Limit, RequiresCheck
-from .workdays import add_working_days, subtract_working_days, working_days_between
+from .workdays import shift_days, working_days_between
 
 Moment = datetime | date
 
@@ -88,11 +88,9 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str,
 # -- within / follows -----------------------------------------------------------------------------
 
 def _deadline(start: datetime, limit: Limit) -> Moment:
-    if limit.unit == "working-days":
-        return add_working_days(start.date(), limit.n)
-    if limit.unit == "calendar-days":
-        return start.date() + timedelta(days=limit.n)
-    return start + timedelta(hours=limit.n)
+    if limit.unit == "hours":
+        return start + timedelta(hours=limit.n)
+    return shift_days(start.date(), limit.n, limit.unit)
 
 
 def _le(moment: datetime, bound: Moment) -> bool:
@@ -112,7 +110,7 @@ def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
     if limit.unit == "working-days":
         n = working_days_between(bound, actual.date())  # type: ignore[arg-type]
         return n, f"{n} working day{'s' if n != 1 else ''}"
-    if limit.unit == "calendar-days":
+    if limit.unit in ("calendar-days", "months"):
         n = (actual.date() - bound).days  # type: ignore[operator]
         return n, f"{n} day{'s' if n != 1 else ''}"
     n = math.ceil((actual - bound).total_seconds() / 3600)  # type: ignore[operator]
@@ -165,9 +163,7 @@ def _iso_span(lo: Moment, hi: Moment) -> str:
 def _expected_by(moment: datetime, lead: Limit) -> Moment:
     if lead.unit == "hours":
         return moment - timedelta(hours=lead.n)
-    if lead.unit == "working-days":
-        return subtract_working_days(moment.date(), lead.n)
-    return moment.date() - timedelta(days=lead.n)
+    return shift_days(moment.date(), -lead.n, lead.unit)
 
 
 def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]) -> Verdict:
@@ -226,7 +222,11 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
     if isinstance(check, IncludesCheck):
         recorded = trigger.attrs.get(check.field)
         shown = [names.get(r, r) for r in recorded] if isinstance(recorded, list) else []
-        values.update(field=label(check.field), value=" or ".join(names.get(v, v) for v in check.value),
+        wanted = list(check.value)
+        if check.match == "all" and key not in matches.satisfied and isinstance(recorded, list):
+            wanted = [v for v in wanted if v not in recorded]  # name only the parties not evidenced
+        joiner = " and " if check.match == "all" else " or "
+        values.update(field=label(check.field), value=joiner.join(names.get(v, v) for v in wanted),
                       recorded=", ".join(shown) or "none")
     else:
         values["expectation"] = describe(check.expect)
@@ -279,27 +279,3 @@ def party_names(chron: Chronology, rulebook: Rulebook) -> dict[str, str]:
     names = {a.id: a.name for a in rulebook.vocabulary.agencies}
     names.update({p.id: p.pseudonym for p in chron.case.people})
     return names
-
-
-def label(identifier: str) -> str:
-    return identifier.replace("_", " ").replace("-", " ")
-
-
-def describe(condition: Condition) -> str:
-    if isinstance(condition, All):
-        return " and ".join(describe(c) for c in condition.all)
-    if isinstance(condition, Any_):
-        return " or ".join(describe(c) for c in condition.any)
-    assert isinstance(condition, Leaf)
-    name = label(condition.attr or condition.case or condition.field or "")
-    op, value = condition.op, condition.value
-    if op == "eq" and isinstance(value, bool):
-        return f"{name}: {'yes' if value else 'no'}"
-    words = {"eq": "is", "ne": "is not", "in": "is one of", "contains": "includes", "contains_any": "includes one of",
-             "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-    if op == "exists":
-        return f"{name} {'recorded' if value else 'not recorded'}"
-    if op == "not_empty":
-        return f"{name} recorded (at least one)"
-    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-    return f"{name} {words[op]} {shown}"

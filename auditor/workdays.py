@@ -10,6 +10,8 @@ The convention (also in docs/rulebook-format.md):
     A's day: the deadline day is inclusive.
   * Elapsed working days from A to B count the working days after A's day up to
     and including B's day; lateness counts those after the deadline up to B.
+  * "Within N months" is calendar months: the same day of the month N months on,
+    or that month's last day when it is shorter (31/01 + 1 month = 29/02/2024).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from dateutil.relativedelta import relativedelta
 
 _ONE = timedelta(days=1)
 
@@ -81,3 +84,14 @@ def skipped_days(start: date, end: date) -> list[tuple[date, str]]:
         if not is_working_day(day):
             out.append((day, bank_holiday_name(day) or ("Saturday" if day.weekday() == 5 else "Sunday")))
     return out
+
+
+def shift_days(day: date, n: int, unit: str) -> date:
+    """`day` moved by n (negative: back) working days, calendar days or calendar months."""
+    if unit == "working-days":
+        return add_working_days(day, n) if n >= 0 else subtract_working_days(day, -n)
+    if unit == "months":
+        return day + relativedelta(months=n)
+    if unit == "calendar-days":
+        return day + timedelta(days=n)
+    raise ValueError(f"{unit!r} is not a day-based unit")

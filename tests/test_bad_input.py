@@ -87,7 +87,7 @@ def test_not_a_mapping(rulebook):
 
 
 @pytest.mark.parametrize("name,expected", [
-    ("missing-citation", ["editions[0].cite", "at least 1 item", "verified citation needs `checked`"]),
+    ("missing-citation", ["editions[0].cite", "at least 1 item", "cite[0].checked: required field is missing"]),
     ("overlapping-editions", ["editions[1].in_force", "overlaps edition 'WT 2010'"]),
     ("unknown-event-type", ["trigger.type", "unknown event type 'strategy-disscussion'", "check.limit"]),
 ])

@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from auditor.workdays import add_working_days, is_working_day, subtract_working_days, working_days_between
 
 
@@ -42,3 +44,16 @@ def test_weekend_holiday_is_listed_beside_its_observed_day():
     assert not is_working_day(date(2010, 12, 27))
     assert not is_working_day(date(2010, 12, 28))
     assert is_working_day(date(2010, 12, 29))
+
+
+def test_shifting_by_months_uses_calendar_months_and_clamps_to_the_month_end():
+    from auditor.workdays import shift_days
+
+    assert shift_days(date(2012, 6, 11), 3, "months") == date(2012, 9, 11)
+    assert shift_days(date(2024, 1, 31), 1, "months") == date(2024, 2, 29)
+    assert shift_days(date(2023, 8, 31), 6, "months") == date(2024, 2, 29)
+    assert shift_days(date(2012, 9, 11), -3, "months") == date(2012, 6, 11)
+    assert shift_days(date(2012, 6, 6), -1, "working-days") == date(2012, 6, 1)
+    assert shift_days(date(2012, 6, 1), 3, "calendar-days") == date(2012, 6, 4)
+    with pytest.raises(ValueError):
+        shift_days(date(2012, 6, 1), 3, "hours")

@@ -9,13 +9,13 @@ plans, so they cannot drift apart on what a rule means.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from ..rulebook import Variant
 from ..rulebook.conditions import leaves
 from ..rulebook.schema import IncludesCheck, Limit, PrecedesCheck, RequiresCheck
-from ..workdays import subtract_working_days
+from ..workdays import shift_days
 from .expr import AND, OR, Expr, from_condition, type_in
 from .facts import epoch
 
@@ -61,7 +61,8 @@ def plan_variant(variant: Variant) -> Plan:
                           ("join_eq", "eid", "l", "src") if check.link else None)
         return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback)
     if isinstance(check, IncludesCheck):
-        expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
+        tests = [("any_eq", "a_" + check.field, v) for v in check.value]
+        expect = AND(*tests) if check.match == "all" else OR(*tests)
         keys: tuple[str, ...] = ("a_" + check.field,)
     else:
         assert isinstance(check, RequiresCheck)
@@ -82,8 +83,7 @@ def obligation(plan: Plan, trigger: dict[str, Any]) -> dict[str, Any]:
 def lookback_bound(t_lo: int, limit: Limit) -> int:
     if limit.unit == "hours":
         return t_lo - limit.n * 3600
-    day = datetime.utcfromtimestamp(t_lo).date()
-    start = subtract_working_days(day, limit.n) if limit.unit == "working-days" else day - timedelta(days=limit.n)
+    start = shift_days(datetime.utcfromtimestamp(t_lo).date(), -limit.n, limit.unit)
     return epoch(datetime.combine(start, time.min))
 
 

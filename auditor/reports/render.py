@@ -98,11 +98,15 @@ def _table(result: AuditResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(result: AuditResult) -> str:
+def markdown_environment() -> Environment:
     env = Environment(loader=PackageLoader("auditor", "reports/templates"), undefined=StrictUndefined,
                       autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = _md_escape
-    return env.get_template("findings.md.j2").render(
+    return env
+
+
+def _markdown(result: AuditResult) -> str:
+    return markdown_environment().get_template("findings.md.j2").render(
         r=result, case=result.chronology.case, counts=summary_counts(result.findings),
         groups=grouped(result.findings), limits=LIMITS)
 

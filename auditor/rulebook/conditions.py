@@ -100,3 +100,28 @@ def leaves(condition: "Condition | None") -> list[Leaf]:
         return [condition]
     children = condition.all if isinstance(condition, All) else condition.any
     return [leaf for child in children for leaf in leaves(child)]
+
+
+def label(identifier: str) -> str:
+    return identifier.replace("_", " ").replace("-", " ")
+
+
+def describe(condition: "Condition") -> str:
+    """The condition in words, for findings and the catalogue."""
+    if isinstance(condition, All):
+        return " and ".join(describe(c) for c in condition.all)
+    if isinstance(condition, Any_):
+        return " or ".join(describe(c) for c in condition.any)
+    assert isinstance(condition, Leaf)
+    name = label(condition.attr or condition.case or condition.field or "")
+    op, value = condition.op, condition.value
+    if op == "eq" and isinstance(value, bool):
+        return f"{name}: {'yes' if value else 'no'}"
+    words = {"eq": "is", "ne": "is not", "in": "is one of", "contains": "includes", "contains_any": "includes one of",
+             "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+    if op == "exists":
+        return f"{name} {'recorded' if value else 'not recorded'}"
+    if op == "not_empty":
+        return f"{name} recorded (at least one)"
+    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return f"{name} {words[op]} {shown}"

@@ -48,6 +48,16 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a rule was written, so a problem found after loading can still name the file and line."""
+
+    file: str
+    line: int | None
+    path: str  # for example rules[3]
+    family: str
+
+
+@dataclass(frozen=True)
 class Rulebook:
     meta: RulebookMeta
     vocabulary: Vocabulary
@@ -55,6 +65,7 @@ class Rulebook:
     variants: tuple[Variant, ...]
     path: str
     digest: str
+    origins: dict[str, Origin]
 
     @property
     def version(self) -> str:
@@ -90,6 +101,7 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
         raise InputError(problems)
     rules: dict[str, Rule] = {}
     where: dict[str, tuple[Document, int]] = {}
+    origins: dict[str, Origin] = {}
     for doc, rule_file in loaded:
         for i, rule in enumerate(rule_file.rules):
             if rule.id in rules:
@@ -101,6 +113,7 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
             rule = rule.model_copy(update={"area": rule.area or rule_file.area})
             rules[rule.id] = rule
             where[rule.id] = (doc, i)
+            origins[rule.id] = Origin(doc.file, doc.line_of(("rules", i)), f"rules[{i}]", rule_file.family)
             problems += _rule_problems(rule, doc, ("rules", i), meta, vocabulary)
     variants: list[Variant] = []
     overrides = [(doc, f, rid, o) for doc, f in loaded for rid, o in f.overrides.items()]
@@ -118,7 +131,7 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
         raise InputError(problems)
     for rule in rules.values():
         variants += _resolve(rule, [(f.area, o) for _, f, rid, o in overrides if rid == rule.id])
-    return Rulebook(meta, vocabulary, rules, tuple(variants), str(root), _digest(root, files))
+    return Rulebook(meta, vocabulary, rules, tuple(variants), str(root), _digest(root, files), origins)
 
 
 def _load_model(path: Path, model: type, problems: list[Problem]) -> Any:
@@ -149,11 +162,38 @@ def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: Ruleb
         if before.in_force.end is None or before.in_force.end >= after.in_force.start:
             out.append(doc.problem(here + ("editions", j, "in_force"),
                                    f"edition {after.label!r} overlaps edition {before.label!r}"))
+        elif before.in_force.end + timedelta(days=1) < after.in_force.start and not after.after_gap:
+            out.append(doc.problem(here + ("editions", j, "in_force"),
+                                   f"no edition is in force from {before.in_force.end + timedelta(days=1):%d/%m/%Y} to "
+                                   f"{after.in_force.start - timedelta(days=1):%d/%m/%Y}; close the gap, or say why "
+                                   f"in `after_gap`"))
     for j, edition in enumerate(rule.editions):
         merged = {**rule.check, **edition.params}
         path = here + (("editions", j, "params") if edition.params else ("check",))
         out += _check_problems(merged, doc, path, vocab)
     out += _wording_problems(rule.finding, doc, here + ("finding",))
+    out += _example_problems(rule, doc, here, vocab)
+    return out
+
+
+def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: Vocabulary) -> list[Problem]:
+    """An example's events use the vocabulary like a chronology's, so a misspelt type is caught, not ignored."""
+    from ..chronology_loader import attribute_problem
+
+    out = []
+    for t, test in enumerate(rule.tests):
+        for e, event in enumerate(test.events):
+            at = here + ("tests", t, "events", e)
+            if event.type not in vocab.event_type_ids:
+                out.append(doc.problem(at + ("type",), f"unknown event type {event.type!r}"))
+            if event.agency not in vocab.agency_ids:
+                out.append(doc.problem(at + ("agency",), f"unknown agency {event.agency!r}"))
+            for name, value in event.attrs.items():
+                definition = vocab.attribute_map.get(name)
+                message = f"unknown attribute {name!r}" if definition is None else \
+                    attribute_problem(definition, value, vocab, set())
+                if message:
+                    out.append(doc.problem(at + ("attrs", name), message))
     return out
 
 

@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..model.dates import parse_day
 from .conditions import Condition, parse_condition
 
-Unit = Literal["working-days", "calendar-days", "hours"]
+Unit = Literal["working-days", "calendar-days", "months", "hours"]
 Status = Literal["breach", "possible-breach", "met", "not-evaluable", "not-applicable"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
-_LIMIT = re.compile(r"^\s*(\d+)\s+(working[- ]days?|calendar[- ]days?|days?|hours?)\s*$")
+_LIMIT = re.compile(r"^\s*(\d+)\s+(working[- ]days?|calendar[- ]days?|days?|months?|hours?)\s*$")
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 
 
@@ -27,7 +27,11 @@ class _Strict(BaseModel):
 
 
 class Limit(_Strict):
-    """A span such as 15 working days or 48 hours; written `15 working-days` or `{n: 15, unit: working-days}`."""
+    """A span such as 15 working days, 3 months or 48 hours; written `15 working-days` or `{n: 15, unit: working-days}`.
+
+    Months are calendar months (a deadline on the same day of the month, or the
+    month's last day when it has no such day), as review conferences are set.
+    """
 
     n: int = Field(ge=0)
     unit: Unit
@@ -38,10 +42,10 @@ class Limit(_Strict):
         if isinstance(value, str):
             match = _LIMIT.match(value)
             if not match:
-                raise ValueError(f"expected e.g. '15 working-days', '10 calendar-days' or '48 hours', got {value!r}")
+                raise ValueError(f"expected e.g. '15 working-days', '10 calendar-days', '3 months' or '48 hours', got {value!r}")
             unit = match.group(2).replace(" ", "-").rstrip("s")
             unit = {"working-day": "working-days", "calendar-day": "calendar-days", "day": "calendar-days",
-                    "hour": "hours"}[unit]
+                    "month": "months", "hour": "hours"}[unit]
             return {"n": int(match.group(1)), "unit": unit}
         return value
 
@@ -60,18 +64,16 @@ class Citation(_Strict):
     quote: str | None = None
     url: str | None = None
     verified: bool
-    checked: date | None = None
+    checked: date  # when the citation was last reviewed; with `verified`, against the primary text
     via: str | None = None
 
     @field_validator("checked", mode="before")
     @classmethod
     def _day(cls, value: Any) -> Any:
-        return None if value is None else parse_day(value)
+        return value if value is None else parse_day(value)
 
     @model_validator(mode="after")
     def _honest(self) -> "Citation":
-        if self.verified and self.checked is None:
-            raise ValueError("a verified citation needs `checked`: the date it was checked against the primary text")
         if self.verified and not (self.section or self.paras):
             raise ValueError("a verified citation needs a section or paragraph")
         return self
@@ -177,11 +179,12 @@ class PrecedesCheck(_Check):
 
 
 class IncludesCheck(_Check):
-    """The trigger's list attribute (invited, participants...) includes a party."""
+    """The trigger's list attribute (invited, participants...) includes a party: any of `value`, or all with `match: all`."""
 
     template: Literal["includes"]
     field: str
     value: list[str]
+    match: Literal["any", "all"] = "any"
 
     @field_validator("value", mode="before")
     @classmethod
@@ -210,6 +213,7 @@ class Edition(_Strict):
     label: str
     in_force: InForce
     note: str | None = None  # for example how sure we are of the in-force dates
+    after_gap: str | None = None  # why no edition applied between the previous edition's end and this one's start
     params: dict[str, Any] = Field(default_factory=dict)
     cite: list[Citation] = Field(min_length=1)
 
@@ -238,6 +242,7 @@ class RuleTest(_Strict):
     """A readable example: events in, expected status out (one per trigger, in date order)."""
 
     name: str
+    boundary: bool = False  # the example sits on an edge: the last working day, a bank holiday, an edition change
     area: str | None = None
     facts: dict[str, Any] = Field(default_factory=dict)
     scoping: dict[str, Any] | None = None
