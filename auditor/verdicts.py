@@ -68,21 +68,28 @@ def _order(event: Event) -> tuple[Any, ...]:
 def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology,
            names: dict[str, str]) -> Verdict:
     check = variant.check
-    values = {"trigger": label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
+    values = {"trigger": _event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
               "chronology_end": f"{chron.case.scoping.end:%d/%m/%Y}"}
     if isinstance(check, (IncludesCheck, RequiresCheck)):
         return _attribute(variant, trigger, matches, values, names)
-    values["counterpart"] = label(check.counterpart.type[0])
+    wanted = " or ".join(_event_label(t) for t in check.counterpart.type)
+    values["counterpart"] = wanted
     candidates = sorted((events[e] for e in matches.candidates.get((variant.key, trigger.id), ())), key=_order)
-    searched = f"{label(check.counterpart.type[0])} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
+    searched = f"{wanted} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
     if check.template in ("within", "follows"):
         verdict = _within(variant, trigger, candidates, chron, values)
     elif check.template == "lead-time":
         verdict = _lead(variant, trigger, candidates, values)
     else:
         verdict = _precedes(variant, trigger, candidates, values)
+    if verdict.counterpart is not None:  # name the entry found, not every type that could have answered
+        verdict.values["counterpart"] = _event_label(verdict.counterpart.type)
     verdict.searched = searched
     return verdict
+
+
+def _event_label(event_type: str) -> str:
+    return "recorded event" if event_type == "other" else label(event_type)
 
 
 # -- within / follows -----------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Honest citations: a verified quote must be found, word for word, in the text it cites."""
 
 import re
-from pathlib import Path
 
 import pytest
 

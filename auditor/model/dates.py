@@ -70,7 +70,9 @@ class EventDate(BaseModel):
             hi = _parse_text(str(value["latest"]).strip())
             if hi["latest"] < lo["earliest"]:
                 raise ValueError("latest is before earliest")
-            return {"earliest": lo["earliest"], "latest": hi["latest"], "precision": "range",
+            same_day = lo["precision"] == hi["precision"] == "day" and lo["earliest"] == hi["earliest"]
+            # A "range" of one day (a date worked out from "three days later") is that day, with its wording kept.
+            return {"earliest": lo["earliest"], "latest": hi["latest"], "precision": "day" if same_day else "range",
                     "as_written": value.get("as_written")}
         raise ValueError("expected a date (YYYY-MM-DD, YYYY-MM-DDTHH:MM, YYYY-MM) or {earliest, latest}")
 

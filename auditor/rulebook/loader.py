@@ -124,7 +124,7 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
         elif not rule_file.area:
             problems.append(doc.problem(here, "overrides belong in a local layer file, which names its `area`"))
         else:
-            for j, edition in enumerate(rules[rule_id].editions):
+            for edition in rules[rule_id].editions:
                 merged = {**rules[rule_id].check, **edition.params, **override.params}
                 problems += _check_problems(merged, doc, here + ("params",), vocabulary)
     if problems:
