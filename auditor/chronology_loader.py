@@ -91,6 +91,12 @@ def _vocabulary_problems(case: Case, events: list[tuple[int, Event]], event_ids:
     for i, agency in enumerate(case.agencies):
         if agency not in agencies:
             bad(("case", "agencies", i), f"unknown agency {agency!r}; expected one of {_list(agencies)}")
+    for name, fact in case.facts.items():
+        definition = vocab.case_fact_map.get(name)
+        message = (f"unknown case fact {name!r}; expected one of {_list(vocab.case_fact_map)}" if definition is None
+                   else attribute_problem(definition, fact.value, vocab, person_ids))
+        if message:
+            bad(("case", "facts", name, "value") if definition else ("case", "facts", name), message)
     for i, event in events:
         here = ("events", i)
         if event.type not in vocab.event_type_ids:

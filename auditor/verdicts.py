@@ -229,11 +229,7 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
     if isinstance(check, IncludesCheck):
         recorded = trigger.attrs.get(check.field)
         shown = [names.get(r, r) for r in recorded] if isinstance(recorded, list) else []
-        wanted = list(check.value)
-        if check.match == "all" and key not in matches.satisfied and isinstance(recorded, list):
-            wanted = [v for v in wanted if v not in recorded]  # name only the parties not evidenced
-        joiner = " and " if check.match == "all" else " or "
-        values.update(field=label(check.field), value=joiner.join(names.get(v, v) for v in wanted),
+        values.update(field=label(check.field), value=" or ".join(names.get(v, v) for v in check.value),
                       recorded=", ".join(shown) or "none")
     else:
         values["expectation"] = describe(check.expect)

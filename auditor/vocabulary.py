@@ -47,6 +47,7 @@ class Vocabulary(_Strict):
     concerns: list[Term]
     event_types: list[Term]
     attributes: list[AttributeDef]
+    case_facts: list[AttributeDef] = Field(default_factory=list)  # facts about the whole case (case.facts)
 
     @cached_property
     def agency_ids(self) -> frozenset[str]:
@@ -67,6 +68,10 @@ class Vocabulary(_Strict):
     @cached_property
     def attribute_map(self) -> dict[str, AttributeDef]:
         return {a.name: a for a in self.attributes}
+
+    @cached_property
+    def case_fact_map(self) -> dict[str, AttributeDef]:
+        return {f.name: f for f in self.case_facts}
 
     def agency(self, agency_id: str) -> Agency | None:
         return next((a for a in self.agencies if a.id == agency_id), None)

@@ -52,6 +52,14 @@ def test_unknown_event_type(rulebook):
     assert (p.line, p.field) == (12, "events[0].type") and "unknown event type 'strategy-chat'" in p.message
 
 
+def test_case_facts_are_checked_against_the_vocabulary(rulebook):
+    facts = "  facts:\n    domestc_abuse: {value: true}\n    housing_involved: {value: 3}\nevents:\n"
+    found = {p.field: p for p in problems(GOOD.replace("events:\n", facts, 1), rulebook)}
+    assert "unknown case fact 'domestc_abuse'" in found["case.facts.domestc_abuse"].message
+    assert found["case.facts.domestc_abuse"].line == 9
+    assert "housing_involved.value" in " ".join(found) and "true or false" in found["case.facts.housing_involved.value"].message
+
+
 def test_impossible_date(rulebook):
     [p] = problems(GOOD.replace("date: 2012-05-20", "date: 2012-02-30"), rulebook)
     assert (p.line, p.field) == (15, "events[1].date") and "not a real date" in p.message

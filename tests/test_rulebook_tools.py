@@ -110,6 +110,17 @@ def test_example_events_are_checked_against_the_vocabulary(tmp_path):
     assert "tests[1].events[1].type: unknown event type 'initial-child-protection-conferense'" in str(caught.value)
 
 
+def test_case_facts_in_conditions_and_examples_are_checked_against_the_vocabulary(tmp_path):
+    text = rule(ONE_EDITION, GOOD_TESTS.replace("        boundary: true\n", "        boundary: true\n        facts: {young_childern: true}\n"))
+    text = text.replace("trigger: {type: strategy-discussion}",
+                        "trigger: {type: strategy-discussion, where: {case: domestc_abuse, eq: true}}")
+    with pytest.raises(InputError) as caught:
+        load_rulebook(rulebook_with(tmp_path, text))
+    message = str(caught.value)
+    assert "check.trigger.where: unknown case fact 'domestc_abuse'" in message
+    assert "tests[0].facts.young_childern: unknown case fact 'young_childern'" in message
+
+
 def test_rules_test_reports_the_rule_the_example_and_the_difference(tmp_path):
     wrong = GOOD_TESTS.replace("expect: breach", "expect: met")
     root = rulebook_with(tmp_path, rule(ONE_EDITION, wrong))

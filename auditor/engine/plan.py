@@ -61,8 +61,7 @@ def plan_variant(variant: Variant) -> Plan:
                           ("join_eq", "eid", "l", "src") if check.link else None)
         return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback)
     if isinstance(check, IncludesCheck):
-        tests = [("any_eq", "a_" + check.field, v) for v in check.value]
-        expect = AND(*tests) if check.match == "all" else OR(*tests)
+        expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
         keys: tuple[str, ...] = ("a_" + check.field,)
     else:
         assert isinstance(check, RequiresCheck)

@@ -92,7 +92,6 @@ def describe_check(check: object) -> str:
     if isinstance(check, PrecedesCheck):
         return f"{a(check.counterpart)} on or before the {sel(check.trigger)}"
     if isinstance(check, IncludesCheck):
-        joiner = " and " if check.match == "all" else " or "
-        return f"those {label(check.field)} for the {sel(check.trigger)} include {joiner.join(check.value)}"
+        return f"those {label(check.field)} for the {sel(check.trigger)} include {' or '.join(check.value)}"
     assert isinstance(check, RequiresCheck)
     return f"the {sel(check.trigger)} records {describe(check.expect)}"

@@ -182,6 +182,12 @@ def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: V
 
     out = []
     for t, test in enumerate(rule.tests):
+        for name, value in test.facts.items():
+            definition = vocab.case_fact_map.get(name)
+            message = f"unknown case fact {name!r}" if definition is None else \
+                attribute_problem(definition, value, vocab, set())
+            if message:
+                out.append(doc.problem(here + ("tests", t, "facts", name), message))
         for e, event in enumerate(test.events):
             at = here + ("tests", t, "events", e)
             if event.type not in vocab.event_type_ids:
@@ -226,6 +232,8 @@ def _condition_problems(condition: Condition | None, doc: Document, path: tuple[
                         vocab: Vocabulary) -> list[Problem]:
     out = []
     for leaf in leaves(condition):
+        if leaf.case is not None and leaf.case not in vocab.case_fact_map:
+            out.append(doc.problem(path, f"unknown case fact {leaf.case!r}"))
         if leaf.attr is not None:
             definition = vocab.attribute_map.get(leaf.attr)
             if definition is None:

@@ -179,12 +179,11 @@ class PrecedesCheck(_Check):
 
 
 class IncludesCheck(_Check):
-    """The trigger's list attribute (invited, participants...) includes a party: any of `value`, or all with `match: all`."""
+    """The trigger's list attribute (invited, participants...) includes a party (any one of `value`)."""
 
     template: Literal["includes"]
     field: str
     value: list[str]
-    match: Literal["any", "all"] = "any"
 
     @field_validator("value", mode="before")
     @classmethod
