@@ -181,16 +181,17 @@ def rules_check(path: Optional[Path] = typer.Argument(None, help="Rulebook folde
 
     Example: auditor rules check rules/
     """
-    from .rulebook.catalogue import coverage_problems
+    from .rulebook.catalogue import citations_of, coverage_problems
 
     book = load_rulebook(path)
     problems = coverage_problems(book)
     if problems:
         raise InputError(problems, "the rulebook is not ready for use")
-    unverified = sum(1 for v in book.variants for c in v.cites if not c.verified)
+    cites = [c for rule_id in book.rules for c in citations_of(book, rule_id)]
+    unverified = sum(1 for c in cites if not c.verified)
     tests = sum(len(r.tests) for r in book.rules.values())
     typer.echo(f"{book.path}: {len(book.rules)} rules, {len(book.variants)} dated variants, {tests} examples, "
-               f"{unverified} citations not verified; no problems found")
+               f"{unverified} of {len(cites)} citations not verified; no problems found")
 
 
 @rules_app.command("test")
