@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -16,6 +17,7 @@ from .audit import AuditResult, audit, sha256_hex
 from .chronology_loader import chronology_from_text
 from .engine import engine_version, open_matcher
 from .errors import EngineCrash, InputError, Problem
+from .model.dates import parse_day
 from .reports import render
 from .rulebook import Rulebook, load_rulebook
 from .sourcemap import read_source
@@ -48,16 +50,18 @@ def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable") -> Audit
         return audit(chron, rulebook, matcher, engine_version(engine), sha256_hex(raw))  # type: ignore[arg-type]
 
 
-def write_output(text: str, output: Optional[Path]) -> None:
+def write_output(content: str | bytes, output: Optional[Path]) -> None:
     """Print, or write atomically so an interrupted run never leaves half a report."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -94,6 +98,86 @@ class ListFormat(str, Enum):
 class Severity(str, Enum):
     must = "must"
     should = "should"
+
+
+class AppendixFormat(str, Enum):
+    docx = "docx"
+    html = "html"
+    md = "md"
+
+
+def report_date(given: Optional[str]) -> date:
+    """The date printed on a report: given, or SOURCE_DATE_EPOCH (reproducible builds), or today."""
+    if given:
+        return parse_day(given)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+@app.command("report")
+def report_command(
+    case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+    fmt: AppendixFormat = typer.Option(AppendixFormat.md, "--format", "-f", help="docx (Word), html or md."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (required for docx)."),
+    decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewer's decisions (from `auditor review`)."),
+    redact: bool = typer.Option(False, "--redact", help="Replace names in free text by the case's pseudonyms and "
+                                "warn of anything that still looks identifying."),
+    coarsen_dates: bool = typer.Option(False, "--coarsen-dates", help="Give dates to the month and year only."),
+    marking: str = typer.Option("OFFICIAL-SENSITIVE", "--marking", help="Protective marking for the header."),
+    on: Optional[str] = typer.Option(None, "--date", help="Date printed on the report (YYYY-MM-DD); default "
+                                     "SOURCE_DATE_EPOCH if set, else today."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="Folder of templates that replace the "
+                                             "built-in appendix.md.j2, appendix.html.j2 or appendix.docx.j2."),
+    rules: Optional[Path] = RULES_OPTION,
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
+) -> None:
+    """Write the breach appendix for an overview report: method, people and agencies, findings by agency and
+    theme with both citations, what was met, and an action-plan skeleton.
+
+    Examples:
+
+      auditor report fixtures/cases/bdhr-2012-13-04.yaml --format docx --output appendix.docx
+
+      auditor report case.yaml --format html --decisions decisions.yaml --redact --output appendix.html
+
+      auditor report case.yaml --format md --date 2026-11-25
+    """
+    from .appendix.decisions import load_decisions
+    from .appendix.model import build_appendix
+    from .reports.appendix import render_appendix
+
+    if fmt is AppendixFormat.docx and output is None:
+        raise InputError([Problem("--output", None, "", "a Word appendix needs --output FILE.docx")])
+    book = load_rulebook(rules)
+    result = audit_path(case, book, engine.value)
+    chosen, digest = {}, ""
+    if decisions is not None:
+        chosen = load_decisions(decisions, result)
+        digest = sha256_hex(read_source(decisions)[0])
+    appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest)
+    for warning in appendix.identifier_warnings:
+        typer.echo(f"warning: possible identifier remains: {warning}", err=True)
+    write_output(render_appendix(appendix, fmt.value, templates), output)
+
+
+@app.command("review")
+def review_command(
+    case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Decisions file to write (default: print)."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Write a decisions file listing every finding, undecided, for the reviewer to fill in.
+
+    Example: auditor review fixtures/cases/bdhr-2012-13-04.yaml --output decisions.yaml
+    """
+    from .appendix.decisions import decisions_template
+
+    if output is not None and output.exists():
+        raise InputError([Problem(str(output), None, "", "already exists; the reviewer's decisions are not "
+                                  "overwritten (choose another file name)")])
+    write_output(decisions_template(audit_path(case, load_rulebook(rules))), output)
 
 
 @rules_app.command("list")

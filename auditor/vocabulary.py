@@ -30,6 +30,11 @@ class Term(_Strict):
     description: str
 
 
+class Abbreviation(_Strict):
+    abbr: str
+    meaning: str
+
+
 class AttributeDef(_Strict):
     name: str
     type: AttrType
@@ -48,6 +53,7 @@ class Vocabulary(_Strict):
     event_types: list[Term]
     attributes: list[AttributeDef]
     case_facts: list[AttributeDef] = Field(default_factory=list)  # facts about the whole case (case.facts)
+    abbreviations: list[Abbreviation] = Field(default_factory=list)  # the glossary reports print
 
     @cached_property
     def agency_ids(self) -> frozenset[str]:

@@ -59,6 +59,9 @@ class Person(_Strict):
     id: str
     role: str
     pseudonym: str
+    # Other names the free text may use for this person (real names, nicknames). Replaced by the
+    # pseudonym under `auditor report --redact`; never printed by the auditor.
+    names: list[str] = Field(default_factory=list)
 
     _id = field_validator("id")(_check_id)
 

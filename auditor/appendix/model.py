@@ -1,0 +1,365 @@
+"""Everything an appendix says, computed once, so Word, HTML and Markdown say the same thing.
+
+The templates only lay this out: numbering, grouping, wording of the method, the
+editions applied and why, and the timeline's geometry are all decided here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..audit import AuditResult
+from ..findings import STATUS_LABELS, Finding
+from ..rulebook import Rulebook
+from ..rulebook.catalogue import describe_check
+from ..rulebook.conditions import label
+from .decisions import Decision
+from .redaction import MONTHS, Redactor
+
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+_ROLE_WORDS = {"victim": "the adult victim", "alleged-perpetrator": "the alleged perpetrator", "child": "a child",
+               "unborn-child": "an unborn child", "family-member": "a family member",
+               "former-partner": "a former partner", "practitioner": "a practitioner"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CitationView(_Model):
+    text: str
+    quote: str = ""
+    verified: bool
+
+
+class EvidenceView(_Model):
+    event_id: str
+    anchor: str
+    date: str  # dd/mm/yyyy (or month, or range)
+    agency: str
+    type: str
+    source: str
+    summary: str
+
+
+class FindingView(_Model):
+    number: int
+    id: str
+    anchor: str
+    rule_id: str
+    title: str
+    standard: str  # the standard in plain words
+    status: str
+    status_label: str
+    severity: str
+    agency: str
+    theme: str
+    edition: str
+    local: bool
+    statement: str
+    depends_on: list[tuple[str, str, str]] = Field(default_factory=list)  # reading, status label, statement
+    citations: list[CitationView]
+    evidence: list[EvidenceView]
+    searched: str = ""
+    late: str = ""
+    decision: Decision | None = None
+    date: str = ""  # ISO day of the trigger, for filters
+
+
+class Paragraph(_Model):
+    number: int
+    text: str
+
+
+class EditionUse(_Model):
+    edition: str
+    in_force: str
+    findings: int
+    why: str
+
+
+class TimelineEvent(_Model):
+    event_id: str
+    anchor: str
+    lane: int
+    x1: float
+    x2: float
+    label: str
+    date: str
+    agency: str
+    flagged: bool
+
+
+class TimelineWindow(_Model):
+    finding_anchor: str
+    number: int
+    lane: int
+    x1: float
+    x2: float
+    status: str
+    rule_id: str
+    label: str
+
+
+class Timeline(_Model):
+    lanes: list[str]
+    lane_ids: list[str]
+    ticks: list[tuple[float, str]]
+    events: list[TimelineEvent]
+    windows: list[TimelineWindow]
+    start: str
+    end: str
+
+
+class Appendix(_Model):
+    title: str
+    case_id: str
+    marking: str
+    report_date: date
+    report_date_prose: str
+    redacted: bool
+    meta: dict[str, str]
+    method: list[Paragraph]
+    editions: list[EditionUse]
+    unverified: list[str]
+    people: list[tuple[str, str]]
+    agencies: list[tuple[str, str]]
+    glossary: list[tuple[str, str]]
+    people_paragraph: Paragraph
+    findings: list[FindingView]  # departures, possible departures and not evaluable, by agency then date
+    by_agency: list[tuple[str, list[int]]]
+    by_theme: list[tuple[str, list[int]]]
+    met: list[FindingView]
+    met_paragraph: Paragraph
+    not_applicable: list[str]
+    action_plan: list[tuple[str, str]]  # theme, scope (the findings it covers)
+    decisions_summary: str
+    timeline: Timeline
+    identifier_warnings: list[str]
+
+    @property
+    def statuses(self) -> list[str]:
+        return list(dict.fromkeys(f.status_label for f in self.findings + self.met))
+
+
+def prose_date(day: date) -> str:
+    """11 June 2012, as reports write dates in prose."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str, Decision] | None = None,
+                   report_date: date | None = None, marking: str = DEFAULT_MARKING, redact: bool = False,
+                   coarsen_dates: bool = False, decisions_sha256: str = "") -> Appendix:
+    chron, vocab = result.chronology, rulebook.vocabulary
+    case = chron.case
+    decisions = decisions or {}
+    today = report_date or date.today()
+    r = Redactor.for_case(chron, coarsen_dates) if redact else Redactor(coarsen_dates=coarsen_dates)
+    agency_name = {a.id: a.name for a in vocab.agencies}
+    counter = iter(range(1, 100_000))
+
+    def para(text: str) -> Paragraph:
+        return Paragraph(number=next(counter), text=r.text(text))
+
+    judged = [f for f in result.findings if f.status != "not-applicable"]
+    open_findings = sorted((f for f in judged if f.status != "met"),
+                           key=lambda f: (_agency_order(f.agency, vocab), f.trigger_date, f.rule_id))
+    met = [f for f in judged if f.status == "met"]
+    counts = Counter(f.status for f in judged)
+    unverified = sorted({c.human() for f in judged for c in f.citations if not c.verified})
+    editions = _editions_applied(judged)
+    meta = {k: str(v) for k, v in result.meta.items()}
+    if decisions_sha256:
+        meta["decisions_sha256"] = decisions_sha256
+    method = [
+        para("This appendix lists where the case chronology departs from the procedural standards in force at "
+             "the time, and where it shows them met. It was produced by the auditor, a rule-based tool: each "
+             "standard is a rule with its source, its edition and the dates that edition was in force, and each "
+             "event is judged by the edition in force on its date, with a local procedure taking the place of "
+             "the national standard where one applies."),
+        para("A chronology records what was written down, not all that happened. \"Not evidenced in the "
+             "chronology\" does not mean that something did not happen, and a departure is a question for the "
+             "panel, not a finding of fault. The findings are made with hindsight, from the records the panel "
+             "assembled; they do not judge the quality of practice, only whether what a standard expects is "
+             "recorded, and by when. Nothing here is final until a reviewer has confirmed it."),
+        para(f"The case: {case.title}; scoping period {case.scoping.start:%d/%m/%Y} to "
+             f"{case.scoping.end:%d/%m/%Y}; {len(chron.events)} chronology entries from "
+             f"{len({e.agency for e in chron.events})} agencies. Findings: {_counts_text(counts)}."),
+        para(f"Rulebook {meta['rulebook']} version {meta['rulebook_version']}; rule engine {meta['engine']} "
+             f"{meta['engine_version']}; auditor {meta['auditor_version']}. The chronology file's SHA-256 is "
+             f"{meta['input_sha256']}" + (f"; the decisions file's is {decisions_sha256}" if decisions_sha256 else "")
+             + ". The same files give the same appendix."),
+        para("Working days exclude weekends and England and Wales bank holidays; the day of the event that "
+             "starts a timescale is day 0 and the last day allowed counts as in time."),
+    ]
+    if unverified:
+        method.append(para(f"{len(unverified)} of the sources cited below have not been checked against the "
+                           "primary text; they are marked \"not verified\" wherever they appear and listed below."))
+    if redact or coarsen_dates:
+        method.append(para("Names in the chronology's text have been replaced by the pseudonyms in the case's "
+                           "people list" + ("; dates are given to the month and year only" if coarsen_dates else "")
+                           + "."))
+    decided = Counter(d.decision for d in decisions.values() if d.decision != "undecided")
+    decisions_summary = (", ".join(f"{n} {k.replace('-', ' ')}" for k, n in sorted(decided.items()))
+                         if decided else "no reviewer decisions recorded")
+    method.append(para(f"Reviewer's decisions: {decisions_summary}."))
+
+    people = [(p.pseudonym, _ROLE_WORDS.get(p.role, p.role)) for p in case.people]
+    involved = [a.id for a in vocab.agencies if a.id in {e.agency for e in chron.events} | set(case.agencies)]
+    agencies = [(agency_name[a], vocab.agency(a).abbr) for a in involved]  # type: ignore[union-attr]
+    glossary = sorted({(a.abbr, a.name) for a in vocab.agencies if a.id in involved and a.abbr != a.name}
+                      | {(g.abbr, g.meaning) for g in vocab.abbreviations})
+    people_paragraph = para("People are referred to by role and pseudonym, and practitioners by role; agencies "
+                            "are named in full, with their abbreviations in the glossary.")
+    views = [_view(f, next(counter), rulebook, decisions.get(f.id), r, agency_name) for f in open_findings]
+    met_paragraph = para(f"{len(met)} standard{'s were' if len(met) != 1 else ' was'} met: what the standard "
+                         "expected is recorded in time.")
+    met_views = [_view(f, next(counter), rulebook, decisions.get(f.id), r, agency_name) for f in met]
+    by_agency = _group(views, lambda v: v.agency)
+    by_theme = _group(views, lambda v: v.theme)
+    themes = [theme for theme, _ in by_theme
+              if any(v.status in ("breach", "possible-breach") for v in views if v.theme == theme)]
+    action_plan = [(theme, ", ".join(str(v.number) for v in views if v.theme == theme
+                                     and v.status in ("breach", "possible-breach"))) for theme in themes]
+    texts = [p.text for p in method] + [v.statement for v in views + met_views] + \
+            [e.summary for v in views + met_views for e in v.evidence] + [r.text(case.title)]
+    known = _known_words(chron, rulebook)
+    from .redaction import likely_identifiers
+    warnings = likely_identifiers(texts, known) if redact else []
+    return Appendix(
+        title=r.text(f"Appendix: procedural standards and the chronology, {case.title}"), case_id=case.id,
+        marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact, meta=meta,
+        method=method, editions=editions, unverified=unverified, people=people, agencies=agencies,
+        glossary=glossary, people_paragraph=people_paragraph, findings=views, by_agency=by_agency,
+        by_theme=by_theme, met=met_views, met_paragraph=met_paragraph,
+        not_applicable=[f.title for f in result.findings if f.status == "not-applicable"],
+        action_plan=action_plan, decisions_summary=decisions_summary,
+        timeline=_timeline(result, views, r, agency_name, vocab), identifier_warnings=warnings)
+
+
+def _agency_order(agency: str, vocab: Any) -> int:
+    ids = [a.id for a in vocab.agencies]
+    return ids.index(agency) if agency in ids else len(ids)
+
+
+def _counts_text(counts: Counter[str]) -> str:
+    order = ("breach", "possible-breach", "not-evaluable", "met")
+    parts = [f"{counts[s]} {STATUS_LABELS[s].lower()}{'s' if counts[s] != 1 and 'eparture' in s + STATUS_LABELS[s] else ''}"
+             for s in order if counts[s]]
+    return ", ".join(parts) or "none"
+
+
+def _editions_applied(findings: list[Finding]) -> list[EditionUse]:
+    """Why each edition applied: the dates of the events it judged fall within its in-force dates."""
+    uses: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        for edition, in_force in zip(f.edition.split(" / "), f.in_force.split(" / ")):
+            uses.setdefault((edition, in_force), []).append(f)
+    out = []
+    for (edition, in_force), fs in sorted(uses.items(), key=lambda item: min(f.trigger_date for f in item[1])):
+        first, last = min(f.trigger_date for f in fs), max(f.trigger_date for f in fs)
+        span = _dmy(first) if first == last else f"{_dmy(first)} to {_dmy(last)}"
+        out.append(EditionUse(edition=edition, in_force=in_force, findings=len(fs),
+                              why=f"in force on the dates of the events judged ({span})"))
+    return out
+
+
+def _dmy(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None, r: Redactor,
+          agency_name: dict[str, str]) -> FindingView:
+    variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.edition.split(" / ")[0]), None)
+    standard = f.title + (f": {describe_check(variant.check)}" if variant else "")
+    late = ""
+    if f.figures.get("late") is not None:
+        unit = str(f.figures.get("late_unit", "working-days")).replace("-", " ")
+        n = f.figures["late"]
+        late = f"later than expected by {n} {unit[:-1] if n == 1 else unit}"
+    evidence = [EvidenceView(event_id=e.event_id, anchor=f"entry-{e.event_id}", date=r.text(e.date_human),
+                             agency=agency_name.get(e.agency, e.agency), type=label(e.type), source=r.text(e.source),
+                             summary=r.text(e.summary)) for e in f.evidence]
+    return FindingView(
+        number=number, id=f.id, anchor=f"finding-{number}", rule_id=f.rule_id, title=f.title,
+        standard=standard, status=f.status, status_label=f.status_label, severity=f.severity,
+        agency=agency_name.get(f.agency, f.agency), theme=label(f.theme).capitalize(), edition=f.edition,
+        local=f.local, statement=r.text(f.statement),
+        depends_on=[(r.text(a.reading), STATUS_LABELS[a.status], r.text(a.statement)) for a in f.depends_on],
+        citations=[CitationView(text=c.human().removesuffix(" [not verified]"), quote=c.quote or "", verified=c.verified)
+                   for c in f.citations],
+        evidence=evidence, searched=r.text(f.searched), late=late, decision=decision, date=f.trigger_date)
+
+
+def _group(views: list[FindingView], key: Any) -> list[tuple[str, list[int]]]:
+    groups: dict[str, list[int]] = {}
+    for v in views:
+        groups.setdefault(key(v), []).append(v.number)
+    return sorted(groups.items())
+
+
+def _known_words(chron: Any, rulebook: Rulebook) -> set[str]:
+    """Words that are not identifying: pseudonyms, agency names, vocabulary, months and report words."""
+    vocab = rulebook.vocabulary
+    words: set[str] = set(MONTHS) | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+    texts = [p.pseudonym for p in chron.case.people] + [a.name for a in vocab.agencies] + \
+            [t.description for t in vocab.event_types] + [g.meaning for g in vocab.abbreviations] + \
+            [rule.title for rule in rulebook.rules.values()] + \
+            [s.title for s in chron.case.sources.values()]
+    for text in texts:
+        words |= {w.strip("()',.;:") for w in text.split()}
+    words |= {"Adult", "Child", "Children", "Unborn", "Police", "Social", "Care", "Services", "Service", "The",
+              "This", "Reviewer", "Rulebook", "Findings", "Working", "Together", "Safeguarding", "Board",
+              "Review", "Overview", "Report", "Conference", "Domestic", "Homicide", "Health", "Housing", "Crown",
+              "Prosecution", "Emergency", "Duty", "Team", "Women", "Aid", "Nursery", "Names", "Nothing",
+              "Whether", "Information", "Consultation", "Consideration", "Conference", "Planned", "Court",
+              "Birmingham", "England", "Wales"}
+    return words
+
+
+def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency_name: dict[str, str],
+              vocab: Any) -> Timeline:
+    """Geometry in 0..1000 along the scoping period, one lane per agency; windows are the standards' time limits."""
+    chron = result.chronology
+    start, end = chron.case.scoping.start, chron.case.scoping.end
+    span = max((end - start).days, 1)
+
+    def x(day: date) -> float:
+        day = r.day(day)
+        return round(min(max((day - start).days / span, 0.0), 1.0) * 1000, 1)
+
+    lane_ids = [a.id for a in vocab.agencies if any(e.agency == a.id for e in chron.events)]
+    lanes = [agency_name[a] for a in lane_ids]
+    flagged = {e.event_id for v in views if v.status in ("breach", "possible-breach") for e in v.evidence}
+    events = [TimelineEvent(event_id=e.id, anchor=f"entry-{e.id}", lane=lane_ids.index(e.agency),
+                            x1=x(e.date.first_day), x2=x(e.date.last_day), label=r.text(f"{e.id} {label(e.type)}"),
+                            date=r.text(e.date.human()), agency=agency_name[e.agency], flagged=e.id in flagged)
+              for e in chron.events if e.agency in lane_ids]
+    windows = []
+    for v in views:
+        finding = next(f for f in result.findings if f.id == v.id)
+        deadline = finding.figures.get("deadline") or finding.figures.get("expected_by")
+        trigger = next((e for e in finding.evidence if e.role == "trigger"), None)
+        if not deadline or trigger is None:
+            continue
+        lo = date.fromisoformat(trigger.date[:10]) if len(trigger.date) >= 10 else None
+        hi = date.fromisoformat(str(deadline).split("/")[-1][:10])
+        if lo is None:
+            continue
+        a, b = sorted((lo, hi))
+        lane = lane_ids.index(trigger.agency) if trigger.agency in lane_ids else 0
+        windows.append(TimelineWindow(finding_anchor=v.anchor, number=v.number, lane=lane, x1=x(a), x2=x(b),
+                                      status=v.status, rule_id=v.rule_id, label=f"{v.number}. {v.title}"))
+    ticks = []
+    year = start.year
+    while date(year, 1, 1) <= end:
+        if date(year, 1, 1) >= start:
+            ticks.append((x(date(year, 1, 1)), str(year)))
+        year += 1
+    return Timeline(lanes=lanes, lane_ids=lane_ids, ticks=ticks, events=events, windows=windows,
+                    start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")

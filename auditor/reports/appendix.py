@@ -1,0 +1,48 @@
+"""Render an appendix as Markdown, HTML or Word from Jinja2 templates an author can override.
+
+Templates live in the package (reports/templates/appendix.*.j2); `--templates DIR`
+puts the author's own first in the search path, so one file can be changed and
+the rest kept. The Word template renders one JSON object per line (a heading, a
+numbered paragraph, a table...) that `docx_writer` lays out with python-docx, so
+even the Word wording is a template, not code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from ..appendix.model import Appendix
+from .render import _md_escape
+
+APPENDIX_FORMATS = ("md", "html", "docx")
+
+
+def environment(templates: Path | None = None) -> Environment:
+    loaders: list[Any] = [PackageLoader("auditor", "reports/templates")]
+    if templates is not None:
+        loaders.insert(0, FileSystemLoader(str(templates)))
+    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True,
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False))
+    env.filters["md"] = _md_escape
+    env.filters["tojson_line"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return env
+
+
+def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None) -> bytes:
+    env = environment(templates)
+    if fmt == "md":
+        return env.get_template("appendix.md.j2").render(a=appendix).encode("utf-8")
+    if fmt == "html":
+        return env.get_template("appendix.html.j2").render(a=appendix).encode("utf-8")
+    if fmt == "docx":
+        from .docx_writer import write_docx
+
+        lines = env.get_template("appendix.docx.j2").render(a=appendix).splitlines()
+        blocks = [json.loads(line) for line in lines if line.strip()]
+        return write_docx(blocks, appendix)
+    raise ValueError(f"unknown appendix format {fmt!r}; expected one of {', '.join(APPENDIX_FORMATS)}")
