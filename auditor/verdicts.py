@@ -232,7 +232,7 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
         values.update(field=label(check.field), value=" or ".join(names.get(v, v) for v in check.value),
                       recorded=", ".join(shown) or "none")
     else:
-        values["expectation"] = describe(check.expect)
+        values["expectation"] = describe(check.expect, names)
     if key in matches.satisfied:
         return Verdict(variant, trigger, "met", values, kind="met")
     if key in matches.missing:

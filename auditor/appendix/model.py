@@ -276,7 +276,7 @@ def _dmy(iso: str) -> str:
 def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None, r: Redactor,
           agency_name: dict[str, str]) -> FindingView:
     variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.edition.split(" / ")[0]), None)
-    standard = f.title + (f": {describe_check(variant.check)}" if variant else "")
+    standard = f.title + (f": {describe_check(variant.check, agency_name)}" if variant else "")
     late = ""
     if f.figures.get("late") is not None:
         unit = str(f.figures.get("late_unit", "working-days")).replace("-", " ")

@@ -69,13 +69,13 @@ def select(book: Rulebook, wanted: RuleFilter) -> list[Rule]:
     return [rule for _, rule in sorted(book.rules.items()) if wanted.admits(book, rule)]
 
 
-def describe_check(check: object) -> str:
-    """One variant's check in words, for the published catalogue and `auditor rules show`."""
+def describe_check(check: object, names: dict[str, str] | None = None) -> str:
+    """One variant's check in words, for the published catalogue, `auditor rules show` and appendices."""
     from .schema import IncludesCheck, LeadCheck, PrecedesCheck, RequiresCheck, Selector, WithinCheck
 
     def sel(selector: Selector) -> str:
         text = " or ".join(label(t) for t in selector.type)
-        return text + (f" ({describe(selector.where)})" if selector.where else "")
+        return text + (f" ({describe(selector.where, names)})" if selector.where else "")
 
     def a(selector: Selector) -> str:
         text = sel(selector)
@@ -92,6 +92,7 @@ def describe_check(check: object) -> str:
     if isinstance(check, PrecedesCheck):
         return f"{a(check.counterpart)} on or before the {sel(check.trigger)}"
     if isinstance(check, IncludesCheck):
-        return f"those {label(check.field)} for the {sel(check.trigger)} include {' or '.join(check.value)}"
+        shown = " or ".join((names or {}).get(v, label(v)) for v in check.value)
+        return f"those {label(check.field)} for the {sel(check.trigger)} include {shown}"
     assert isinstance(check, RequiresCheck)
-    return f"the {sel(check.trigger)} records {describe(check.expect)}"
+    return f"the {sel(check.trigger)} records {describe(check.expect, names)}"

@@ -106,12 +106,13 @@ def label(identifier: str) -> str:
     return identifier.replace("_", " ").replace("-", " ")
 
 
-def describe(condition: "Condition") -> str:
-    """The condition in words, for findings and the catalogue."""
+def describe(condition: "Condition", names: dict[str, str] | None = None) -> str:
+    """The condition in words, for findings and the catalogue; `names` turns ids (agencies) into names."""
+    names = names or {}
     if isinstance(condition, All):
-        return " and ".join(describe(c) for c in condition.all)
+        return " and ".join(describe(c, names) for c in condition.all)
     if isinstance(condition, Any_):
-        return " or ".join(describe(c) for c in condition.any)
+        return " or ".join(describe(c, names) for c in condition.any)
     assert isinstance(condition, Leaf)
     name = label(condition.attr or condition.case or condition.field or "")
     op, value = condition.op, condition.value
@@ -123,5 +124,6 @@ def describe(condition: "Condition") -> str:
         return f"{name} {'recorded' if value else 'not recorded'}"
     if op == "not_empty":
         return f"{name} recorded (at least one)"
-    shown = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    values = value if isinstance(value, list) else [value]
+    shown = ", ".join(names.get(str(v), label(str(v))) for v in values)
     return f"{name} {words[op]} {shown}"
