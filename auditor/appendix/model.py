@@ -122,6 +122,7 @@ class Appendix(_Model):
     report_date: date
     report_date_prose: str
     redacted: bool
+    coarsened: bool  # dates given to the month and year only
     meta: dict[str, str]
     method: list[Paragraph]
     editions: list[EditionUse]
@@ -232,7 +233,8 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     warnings = likely_identifiers(texts, known) if redact else []
     return Appendix(
         title=r.text(f"Appendix: procedural standards and the chronology, {case.title}"), case_id=case.id,
-        marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact, meta=meta,
+        marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact,
+        coarsened=coarsen_dates, meta=meta,
         method=method, editions=editions, unverified=unverified, people=people, agencies=agencies,
         glossary=glossary, people_paragraph=people_paragraph, findings=views, by_agency=by_agency,
         by_theme=by_theme, met=met_views, met_paragraph=met_paragraph,
