@@ -195,3 +195,15 @@ def test_templates_can_be_overridden_one_file_at_a_time(result, rulebook, tmp_pa
     (tmp_path / "appendix.md.j2").write_text("Custom appendix for {{ a.case_id }}: {{ a.findings | length }} findings\n")
     a = build_appendix(result, rulebook, report_date=DAY)
     assert render_appendix(a, "md", tmp_path).decode() == f"Custom appendix for bdhr-2012-13-04: {len(a.findings)} findings\n"
+
+
+def test_a_broken_template_of_the_authors_own_is_bad_input_with_its_line(result, rulebook, tmp_path):
+    (tmp_path / "appendix.md.j2").write_text("Fine line\n{% for f in a.findings %}\n{{ f.title }\n")
+    a = build_appendix(result, rulebook, report_date=DAY)
+    with pytest.raises(InputError) as caught:
+        render_appendix(a, "md", tmp_path)
+    [problem] = caught.value.problems
+    assert problem.file.endswith("appendix.md.j2") and problem.line == 3
+    (tmp_path / "appendix.docx.j2").write_text('{"no_such_block": 1}\n')
+    with pytest.raises(InputError, match="the docx template failed"):
+        render_appendix(a, "docx", tmp_path)

@@ -319,7 +319,7 @@ def _known_words(chron: Any, rulebook: Rulebook) -> set[str]:
               "This", "Reviewer", "Rulebook", "Findings", "Working", "Together", "Safeguarding", "Board",
               "Review", "Overview", "Report", "Conference", "Domestic", "Homicide", "Health", "Housing", "Crown",
               "Prosecution", "Emergency", "Duty", "Team", "Women", "Aid", "Nursery", "Names", "Nothing",
-              "Whether", "Information", "Consultation", "Consideration", "Conference", "Planned", "Court",
+              "Whether", "Information", "Consultation", "Consideration", "Planned", "Court",
               "Birmingham", "England", "Wales"}
     return words
 

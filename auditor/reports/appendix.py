@@ -13,9 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError,
+                    TemplateSyntaxError, select_autoescape)
 
 from ..appendix.model import Appendix
+from ..errors import InputError, Problem
 from .render import _md_escape
 
 APPENDIX_FORMATS = ("md", "html", "docx")
@@ -29,11 +31,36 @@ def environment(templates: Path | None = None) -> Environment:
                       trim_blocks=True, lstrip_blocks=True,
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False))
     env.filters["md"] = _md_escape
-    env.filters["tojson_line"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
+    env.filters["tojson_line"] = _json_line
     return env
 
 
+def _json_line(value: Any) -> str:
+    """One JSON object on one line, whatever line separators the chronology's text holds."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085")
+
+
 def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None) -> bytes:
+    """A broken template of the author's own (--templates) is bad input, named with its file and line.
+
+    The packaged templates failing is our bug, so then the error is left to propagate (exit 1).
+    """
+    try:
+        return _render(appendix, fmt, templates)
+    except TemplateSyntaxError as exc:
+        if templates is None:
+            raise
+        raise InputError([Problem(exc.filename or exc.name or "template", exc.lineno, "", exc.message or str(exc))],
+                         "no report was written") from None
+    except (TemplateError, ValueError) as exc:
+        if templates is None:
+            raise
+        raise InputError([Problem(str(templates), None, "", f"the {fmt} template failed: {exc}")],
+                         "no report was written") from None
+
+
+def _render(appendix: Appendix, fmt: str, templates: Path | None) -> bytes:
     env = environment(templates)
     if fmt == "md":
         return env.get_template("appendix.md.j2").render(a=appendix).encode("utf-8")
@@ -42,7 +69,7 @@ def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None)
     if fmt == "docx":
         from .docx_writer import write_docx
 
-        lines = env.get_template("appendix.docx.j2").render(a=appendix).splitlines()
+        lines = env.get_template("appendix.docx.j2").render(a=appendix).split("\n")
         blocks = [json.loads(line) for line in lines if line.strip()]
         return write_docx(blocks, appendix)
     raise ValueError(f"unknown appendix format {fmt!r}; expected one of {', '.join(APPENDIX_FORMATS)}")

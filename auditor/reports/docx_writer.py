@@ -1,0 +1,465 @@
+"""Lay out the Word appendix from the blocks `appendix.docx.j2` renders: the template decides what it says.
+
+Each block is one JSON object (the vocabulary is documented at the top of the
+template). This module only turns blocks into Word structure: built-in Heading
+styles, numbered paragraphs whose number is literal text (so it survives
+copy-paste), tables with a repeating, bold header row, an A4 page with the
+protective marking in the header and "Page N of M" as real fields in the footer.
+
+The same blocks give byte-identical bytes: core properties carry the report date,
+the package is rewritten with fixed entry timestamps in a fixed order, and the
+only ids in the document (bookmarks) are counted from 1. Text is stripped of the
+characters XML cannot hold, so a chronology pasted with control characters still
+gives a document that opens.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, date, datetime
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from ..appendix.model import Appendix
+
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4 portrait
+MARGIN = Cm(2.0)
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+NUMBER_INDENT = Cm(1.0)
+LANGUAGE = "en-GB"
+FONT = "Arial"
+HEADER_FILL = "D9D9D9"
+LONG_ROW = 1500  # characters: a row longer than this may break across pages (a row taller than a page must)
+
+# Characters XML 1.0 cannot hold are dropped. A vertical tab or form feed (Word's line and page breaks
+# when pasted as plain text) and Unicode's line and paragraph separators become line breaks.
+_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_FIELD = re.compile(r"\{(PAGE|NUMPAGES|SECTIONPAGES)\}")
+
+
+class BlockError(ValueError):
+    """A block the writer does not understand: a template error, reported with the block."""
+
+
+def clean(text: Any) -> str:
+    """Text Word can hold: XML-forbidden characters removed, \\r\\n and stray \\r made newlines."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _FORBIDDEN.sub("", _BREAKS.sub("\n", text))
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
+
+
+def write_docx(blocks: list[dict[str, Any]], appendix: Appendix) -> bytes:
+    """The .docx bytes for these blocks; `appendix` gives the marking, date and title the page furniture needs."""
+    writer = _Writer(appendix)
+    for block in blocks:
+        writer.add(_scrub(block))
+    return writer.save()
+
+
+class _Writer:
+    def __init__(self, appendix: Appendix) -> None:
+        self.appendix = appendix
+        self.doc = Document()
+        self.bookmark_id = 0
+        self.style_ids: dict[str, str] = {}
+        self.header: Any = clean(appendix.marking)
+        self.footer: Any = [clean(appendix.marking), "Page {PAGE} of {NUMPAGES}", f"{appendix.report_date:%d/%m/%Y}"]
+        self.properties: dict[str, str] = {"title": clean(appendix.title)}
+        self._clear_body()
+        self._page()
+        self._styles()
+
+    # -- set-up -----------------------------------------------------------------------------------------------
+
+    def _clear_body(self) -> None:
+        body = self.doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+
+    def _page(self) -> None:
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = Cm(2.2)
+        section.header_distance = section.footer_distance = Cm(1.0)
+
+    def _styles(self) -> None:
+        styles = self.doc.styles
+        # British English for the whole document, so Word's spelling checker uses it.
+        rpr = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+        lang.set(qn("w:bidi"), "ar-SA")
+        theme_lang = self.doc.settings.element.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:val"), LANGUAGE)
+
+        normal = styles["Normal"]
+        normal.font.name, normal.font.size = FONT, Pt(11)
+        _set_fonts(normal.element, FONT)
+        normal.paragraph_format.space_after = Pt(6)
+        for level, size in ((1, 16), (2, 13), (3, 11.5)):
+            heading = styles[f"Heading {level}"]
+            heading.font.name, heading.font.size = FONT, Pt(size)
+            _set_fonts(heading.element, FONT)
+            heading.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+            heading.paragraph_format.space_before = Pt(18 if level == 1 else 12)
+            heading.paragraph_format.space_after = Pt(6)
+            heading.paragraph_format.keep_with_next = True
+        title = styles["Title"]
+        title.font.name, title.font.size = FONT, Pt(20)
+        _set_fonts(title.element, FONT)
+        title.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+
+        numbered = styles.add_style("Numbered Paragraph", WD_STYLE_TYPE.PARAGRAPH)
+        numbered.base_style = normal
+        numbered.quick_style = True
+        fmt = numbered.paragraph_format
+        fmt.left_indent, fmt.first_line_indent = NUMBER_INDENT, -NUMBER_INDENT
+        fmt.tab_stops.add_tab_stop(NUMBER_INDENT)
+
+        body_indent = styles.add_style("Finding Detail", WD_STYLE_TYPE.PARAGRAPH)
+        body_indent.base_style = normal
+        body_indent.quick_style = True
+        body_indent.paragraph_format.left_indent = NUMBER_INDENT
+        body_indent.paragraph_format.space_after = Pt(4)
+
+        note = styles.add_style("Note", WD_STYLE_TYPE.PARAGRAPH)
+        note.base_style = normal
+        note.quick_style = True
+        note.font.italic = True
+        note.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
+        note.paragraph_format.left_indent = NUMBER_INDENT
+
+        bullet = styles["List Bullet"]
+        bullet.paragraph_format.space_after = Pt(3)
+        indented = styles.add_style("Finding Bullet", WD_STYLE_TYPE.PARAGRAPH)
+        indented.base_style = bullet
+        indented.quick_style = True
+        indented.paragraph_format.left_indent = NUMBER_INDENT + Cm(0.63)
+        indented.paragraph_format.first_line_indent = Cm(-0.63)
+
+        table_text = styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+        table_text.base_style = normal
+        table_text.font.size = Pt(9)
+        table_text.paragraph_format.space_after = Pt(1)
+        table_text.paragraph_format.space_before = Pt(1)
+        table_text.paragraph_format.line_spacing = 1.0
+
+        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)  # Word's own Hyperlink style
+        link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        link.font.underline = True
+
+        for name in ("Header", "Footer"):
+            style = styles[name]
+            style.font.name, style.font.size = FONT, Pt(9)
+            stops = style.paragraph_format.tab_stops
+            stops.clear_all()  # the template's stops are for US Letter
+            stops.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
+            stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+
+    # -- blocks -----------------------------------------------------------------------------------------------
+
+    def add(self, block: dict[str, Any]) -> None:
+        if "document" in block:
+            spec = block["document"]
+            self.header = spec.get("header", self.header)
+            self.footer = spec.get("footer", self.footer)
+            self.properties.update({k: v for k, v in spec.items() if k in ("title", "subject", "keywords",
+                                                                              "category", "comments")})
+        elif "heading" in block:
+            level = int(block.get("level", 1))
+            if not 0 <= level <= 3:
+                raise BlockError(f"heading level must be 0 to 3: {block}")
+            paragraph = self._paragraph("Title" if level == 0 else f"Heading {level}")
+            self._inline(paragraph, block["heading"])
+            if block.get("new_page"):
+                paragraph.paragraph_format.page_break_before = True
+            if block.get("anchor"):
+                self._bookmark(paragraph, block["anchor"])
+        elif "para" in block:
+            paragraph = self._paragraph("Numbered Paragraph")
+            paragraph.add_run(f"{block['number']}.\t")
+            self._inline(paragraph, block["para"])
+            if block.get("anchor"):
+                self._bookmark(paragraph, block["anchor"])
+        elif "text" in block:
+            paragraph = self._paragraph(block.get("style") or ("Finding Detail" if block.get("indent") else "Normal"))
+            if block.get("label"):
+                paragraph.add_run(f"{block['label']}: ").bold = True
+                if not block["text"]:  # a label alone introduces the list or table after it: keep them together
+                    paragraph.paragraph_format.keep_with_next = True
+            self._inline(paragraph, block["text"])
+        elif "note" in block:
+            self._inline(self._paragraph("Note"), block["note"])
+        elif "bullets" in block:
+            style = "Finding Bullet" if block.get("indent") else "List Bullet"
+            for item in block["bullets"]:
+                self._inline(self._paragraph(style), item)
+        elif "table" in block:
+            self._table(block["table"], bool(block.get("indent")))
+        elif "page_break" in block:
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        else:
+            raise BlockError(f"unknown block (expected document, heading, para, text, note, bullets, table or "
+                             f"page_break): {block}")
+
+    def _style_id(self, name: str) -> str:
+        """A style's id, looked up once: python-docx looks styles up by scanning them all, every time."""
+        if name not in self.style_ids:
+            try:
+                self.style_ids[name] = self.doc.styles[name].style_id
+            except KeyError:
+                raise BlockError(f"no style named {name!r} in the document") from None
+        return self.style_ids[name]
+
+    def _paragraph(self, style: str) -> Any:
+        paragraph = self.doc.add_paragraph()
+        if style != "Normal":
+            paragraph._p.style = self._style_id(style)
+        return paragraph
+
+    def _inline(self, paragraph: Any, content: Any) -> None:
+        """A string, or a list of segments: strings or {"text", "bold", "italic", "link"} objects."""
+        for segment in content if isinstance(content, list) else [content]:
+            if not isinstance(segment, dict):
+                paragraph.add_run("" if segment is None else str(segment))
+                continue
+            text = str(segment.get("text", ""))
+            if segment.get("link"):
+                run = self._link(paragraph, text, segment["link"])
+            else:
+                run = paragraph.add_run(text)
+            if segment.get("bold"):
+                run.bold = True
+            if segment.get("italic"):
+                run.italic = True
+
+    def _bookmark(self, paragraph: Any, anchor: str) -> None:
+        self.bookmark_id += 1
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(self.bookmark_id))
+        start.set(qn("w:name"), _bookmark_name(anchor))
+        end.set(qn("w:id"), str(self.bookmark_id))
+        p = paragraph._p
+        ppr = p.find(qn("w:pPr"))
+        p.insert(0 if ppr is None else list(p).index(ppr) + 1, start)
+        p.append(end)
+
+    def _link(self, paragraph: Any, text: str, anchor: str) -> Any:
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("w:anchor"), _bookmark_name(anchor))
+        hyperlink.set(qn("w:history"), "1")
+        run = paragraph.add_run(text)
+        run._r.style = self._style_id("Hyperlink")
+        paragraph._p.remove(run._r)
+        hyperlink.append(run._r)
+        paragraph._p.append(hyperlink)
+        return run
+
+    def _table(self, spec: dict[str, Any], indented: bool = False) -> None:
+        header: list[Any] = spec.get("header") or []
+        rows: list[list[Any]] = spec.get("rows") or []
+        columns = len(header) or max((len(r) for r in rows), default=0)
+        if not columns:
+            return
+        weights = [float(w) for w in spec.get("widths") or [1] * columns]
+        if len(weights) != columns or any(len(r) != columns for r in rows):
+            raise BlockError(f"table rows and widths must have {columns} columns: {spec}")
+        indent = NUMBER_INDENT if indented else 0
+        widths = [int((TEXT_WIDTH - indent) * w / sum(weights)) for w in weights]
+        table = self.doc.add_table(rows=(1 if header else 0) + len(rows), cols=columns)
+        table.style = self.doc.styles[spec.get("style", "Table Grid")]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False  # a fixed layout, so the widths below hold in Word and LibreOffice alike
+        _table_geometry(table, sum(widths), indent)
+        for column, width in zip(table.columns, widths):
+            column.width = width
+        all_rows = ([header] if header else []) + rows
+        for index, (row, values) in enumerate(zip(table.rows, all_rows)):
+            is_header = bool(header) and index == 0
+            tags = ["w:cantSplit"] if is_header or _length(values) <= LONG_ROW else []
+            tags += ["w:tblHeader"] if is_header else []
+            if tags:
+                tr_pr = row._tr.get_or_add_trPr()
+                for tag in tags:
+                    tr_pr.append(OxmlElement(tag))
+            for cell, width, value in zip(row.cells, widths, values):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                paragraph._p.style = self._style_id("Table Text")
+                self._inline(paragraph, value if value is not None else "")
+                if is_header:
+                    for run in paragraph.runs:
+                        run.bold = True
+                    _shade(cell, HEADER_FILL)
+        self._paragraph("Table Text")  # a gap after the table, and never two tables merged
+
+    # -- page furniture and package ---------------------------------------------------------------------------
+
+    def _furniture(self) -> None:
+        section = self.doc.sections[0]
+        header = section.header.paragraphs[0]
+        self._furniture_line(header, self.header, bold=True)
+        footer = section.footer.paragraphs[0]
+        self._furniture_line(footer, self.footer, bold=False)
+
+    def _furniture_line(self, paragraph: Any, content: Any, bold: bool) -> None:
+        """A string is centred; a list of three is left, centre and right. {PAGE} and {NUMPAGES} become fields."""
+        if isinstance(content, list):
+            parts = (list(content) + ["", "", ""])[:3]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        else:
+            parts = [str(content)]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for index, part in enumerate(parts):
+            if index:
+                paragraph.add_run("\t")
+            for piece in _FIELD.split(clean(part)):
+                if piece in ("PAGE", "NUMPAGES", "SECTIONPAGES"):
+                    _field(paragraph, piece, bold)
+                elif piece:
+                    paragraph.add_run(piece).bold = bold or None
+
+    def save(self) -> bytes:
+        self._furniture()
+        day = self.appendix.report_date
+        stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        core = self.doc.core_properties
+        for name in ("title", "subject", "keywords", "category", "comments"):
+            setattr(core, name, clean(self.properties.get(name, ""))[:255])  # python-docx's limit
+        core.author = core.last_modified_by = "auditor"
+        core.language = LANGUAGE
+        core.revision = 1
+        core.created = core.modified = stamp
+        package = self.doc.part.package
+        for rid, rel in list(package.rels.items()):
+            if rel.reltype == RT.THUMBNAIL:  # the blank page of python-docx's own template
+                package.rels.pop(rid)
+        raw = io.BytesIO()
+        self.doc.save(raw)
+        return _stable_zip(raw.getvalue(), day)
+
+
+def _stable_zip(data: bytes, day: date) -> bytes:
+    """The same package with fixed timestamps and a fixed entry order, so equal inputs give equal bytes."""
+    stamp = (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)  # zip's epoch
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    names = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, entries[name], compresslevel=9)
+    return out.getvalue()
+
+
+def _bookmark_name(anchor: str) -> str:
+    """Word bookmark names are letters, digits and underscores, starting with a letter, at most 40 long."""
+    name = re.sub(r"\W", "_", anchor, flags=re.ASCII)
+    if not name[:1].isalpha():
+        name = "b_" + name
+    return name[:40]
+
+
+def _set_fonts(style_element: Any, font: str) -> None:
+    rpr = style_element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), font)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _length(values: list[Any]) -> int:
+    """The number of characters in a row's cells, whether a cell is a string or a list of segments."""
+    total = 0
+    for value in values:
+        for segment in value if isinstance(value, list) else [value]:
+            total += len(str(segment.get("text", "")) if isinstance(segment, dict) else str(segment))
+    return total
+
+
+def _table_geometry(table: Any, width: int, indent: int) -> None:
+    """The table's width, and its indent from the margin, in twentieths of a point (Word's dxa)."""
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(width // 635))
+    if indent:
+        tbl_ind = OxmlElement("w:tblInd")
+        tbl_ind.set(qn("w:w"), str(indent // 635))
+        tbl_ind.set(qn("w:type"), "dxa")
+        later = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+        follower = next((child for child in tbl_pr if child.tag in {qn(t) for t in later}), None)
+        if follower is None:
+            tbl_pr.append(tbl_ind)
+        else:
+            follower.addprevious(tbl_ind)
+
+
+def _shade(cell: Any, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def _field(paragraph: Any, name: str, bold: bool) -> None:
+    """A complex field (begin, instruction, separate, cached result, end) Word and LibreOffice both update."""
+    def run_with(child: Any) -> None:
+        run = paragraph.add_run()
+        run.bold = bold or None
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {name} \\* MERGEFORMAT "
+    run_with(instr)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run("1").bold = bold or None
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
