@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from . import __version__
 from .engine.facts import Scenario, record_groups, scenario_facts, scenarios
 from .engine.matches import Matches
-from .findings import Alternative, Evidence, Finding, STATUS_ORDER
+from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
 from .verdicts import Verdict, party_names, statement, verdicts_for
@@ -103,6 +103,7 @@ def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chro
         edition=" / ".join(dict.fromkeys(v.edition for v in variants)),
         in_force=" / ".join(dict.fromkeys(v.in_force.human() for v in variants)),
         local=any(v.local for v in variants), citations=cites, evidence=evidence,
+        editions=list(dict.fromkeys(AppliedEdition(label=v.edition, in_force=v.in_force.human()) for v in variants)),
         figures=worst.figures, depends_on=alternatives, searched=worst.searched,
         trigger_date=min(v.trigger.date.earliest for _, v in items).date().isoformat(),
     )
@@ -144,4 +145,5 @@ def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Find
     return Finding(id=rule_id, rule_id=rule_id, title=rule.title, severity=variant.severity, theme=rule.theme,
                    agency=rule.agency, status="not-applicable", statement=text, edition=variant.edition,
                    in_force=variant.in_force.human(), local=variant.local, citations=list(variant.cites),
+                   editions=[AppliedEdition(label=variant.edition, in_force=variant.in_force.human())],
                    trigger_date="9999-12-31")

@@ -42,6 +42,15 @@ class Alternative(BaseModel):
     statement: str
 
 
+class AppliedEdition(BaseModel):
+    """One edition a finding was judged under, with its in-force dates (a finding may span two)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    in_force: str
+
+
 class Finding(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -56,6 +65,7 @@ class Finding(BaseModel):
     edition: str
     in_force: str
     local: bool
+    editions: list[AppliedEdition] = Field(default_factory=list)
     citations: list[Citation]
     evidence: list[Evidence] = Field(default_factory=list)
     figures: dict[str, Any] = Field(default_factory=dict)

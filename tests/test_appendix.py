@@ -58,6 +58,9 @@ def test_method_names_versions_hashes_editions_and_unverified_sources(result, ru
     wt2010 = next(e for e in a.editions if e.edition == "WT 2010")
     assert wt2010.in_force == "01/03/2010 to 14/04/2013" and "11/06/2012" in wt2010.why
     assert any(u.startswith("Working Together to Safeguard Children (2010)") for u in a.unverified)
+    applied = {(e.label, e.in_force) for f in result.findings if f.status != "not-applicable" for e in f.editions}
+    assert applied == {(e.edition, e.in_force) for e in a.editions}
+    assert sum(e.findings for e in a.editions) >= len([f for f in result.findings if f.status != "not-applicable"])
 
 
 def test_prose_dates_are_written_out():

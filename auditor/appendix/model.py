@@ -18,7 +18,7 @@ from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
 from .decisions import Decision
-from .redaction import MONTHS, Redactor
+from .redaction import MONTHS, Redactor, likely_identifiers
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 _ROLE_WORDS = {"victim": "the adult victim", "alleged-perpetrator": "the alleged perpetrator", "child": "a child",
@@ -229,7 +229,6 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     texts = [p.text for p in method] + [v.statement for v in views + met_views] + \
             [e.summary for v in views + met_views for e in v.evidence] + [r.text(case.title)]
     known = _known_words(chron, rulebook)
-    from .redaction import likely_identifiers
     warnings = likely_identifiers(texts, known) if redact else []
     return Appendix(
         title=r.text(f"Appendix: procedural standards and the chronology, {case.title}"), case_id=case.id,
@@ -249,9 +248,11 @@ def _agency_order(agency: str, vocab: Any) -> int:
 
 
 def _counts_text(counts: Counter[str]) -> str:
-    order = ("breach", "possible-breach", "not-evaluable", "met")
-    parts = [f"{counts[s]} {STATUS_LABELS[s].lower()}{'s' if counts[s] != 1 and 'eparture' in s + STATUS_LABELS[s] else ''}"
-             for s in order if counts[s]]
+    parts = []
+    for status in ("breach", "possible-breach", "not-evaluable", "met"):
+        if counts[status]:
+            words = STATUS_LABELS[status].lower()
+            parts.append(f"{counts[status]} {words}{'s' if counts[status] != 1 and words.endswith('departure') else ''}")
     return ", ".join(parts) or "none"
 
 
@@ -259,8 +260,8 @@ def _editions_applied(findings: list[Finding]) -> list[EditionUse]:
     """Why each edition applied: the dates of the events it judged fall within its in-force dates."""
     uses: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        for edition, in_force in zip(f.edition.split(" / "), f.in_force.split(" / ")):
-            uses.setdefault((edition, in_force), []).append(f)
+        for applied in f.editions:
+            uses.setdefault((applied.label, applied.in_force), []).append(f)
     out = []
     for (edition, in_force), fs in sorted(uses.items(), key=lambda item: min(f.trigger_date for f in item[1])):
         first, last = min(f.trigger_date for f in fs), max(f.trigger_date for f in fs)
@@ -277,7 +278,7 @@ def _dmy(iso: str) -> str:
 
 def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None, r: Redactor,
           agency_name: dict[str, str]) -> FindingView:
-    variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.edition.split(" / ")[0]), None)
+    variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.editions[0].label), None)
     standard = f.title + (f": {describe_check(variant.check, agency_name)}" if variant else "")
     late = ""
     if f.figures.get("late") is not None:
