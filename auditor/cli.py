@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -18,6 +17,7 @@ from .chronology_loader import chronology_from_text
 from .engine import engine_version, open_matcher
 from .errors import EngineCrash, InputError, Problem
 from .model.dates import parse_day
+from .output import write_atomic
 from .reports import render
 from .rulebook import Rulebook, load_rulebook
 from .sourcemap import read_source
@@ -52,23 +52,11 @@ def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable") -> Audit
 
 def write_output(content: str | bytes, output: Optional[Path]) -> None:
     """Print, or write atomically so an interrupted run never leaves half a report."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
     if output is None:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(content.encode("utf-8") if isinstance(content, str) else content)
         sys.stdout.flush()
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as any new file would be, not mkstemp's owner-only mode
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(output, content)
 
 
 @app.command("audit")
@@ -181,6 +169,60 @@ def review_command(
         raise InputError([Problem(str(output), None, "", "already exists; the reviewer's decisions are not "
                                   "overwritten (choose another file name)")])
     write_output(decisions_template(audit_path(case, load_rulebook(rules))), output)
+
+
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+@app.command("batch")
+def batch_command(
+    inputs: list[str] = typer.Argument(..., help="Chronology files, folders, globs, or JSON-lines files (one case a line)."),
+    out: Path = typer.Option(Path("audit-out"), "--out", help="Folder for the per-case findings and the board pack."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: one per core; 0: in this process)."),
+    formats: str = typer.Option("csv,xlsx,html,json", "--format", help="Board pack formats, comma-separated: csv, xlsx, html, json."),
+    since: Optional[str] = typer.Option(None, "--since", help="Count only events on or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Count only events on or before this date (YYYY-MM-DD)."),
+    compare: Optional[Path] = typer.Option(None, "--compare", help="A previous batch's --out folder: rates then and now."),
+    executor: Executor = typer.Option(Executor.local, "--executor", help="local worker processes, or a Dask cluster."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."),
+    rules: Optional[Path] = RULES_OPTION,
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
+) -> None:
+    """Audit many chronologies and write a board pack; one bad case never stops or loses the others.
+
+    Writes OUT/cases/<case id>.json per case, OUT/errors.csv (every case that could not be audited and why),
+    and the board pack: OUT/board.xlsx, OUT/board.html, OUT/board.json and OUT/board-csv/*.csv. Exit code 0 if
+    every case was audited, 2 if any was bad input, 1 if the engine failed on any.
+
+    Examples:
+
+      auditor batch fixtures/cases/ --out round-2026-q4
+
+      auditor batch 'chronologies/**/*.yaml' cases.jsonl --workers 2 --format xlsx,html --since 2025-04-01
+
+      auditor batch cases.jsonl --out q1 --compare round-2026-q4
+
+      auditor batch cases.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
+    """
+    from .batch.runner import FORMATS, count_inputs, progress_bar, run_batch
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise InputError([Problem("--format", None, "", f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")])
+    if executor is Executor.dask and not scheduler:
+        raise InputError([Problem("--scheduler", None, "", "the dask executor needs --scheduler ADDRESS")])
+    window = (parse_day(since) if since else None, parse_day(until) if until else None)
+    with progress_bar(count_inputs(inputs)) as bar:
+        result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
+                           rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
+                           scheduler=scheduler, compare=compare, on_progress=bar.update)
+    typer.echo(f"{result.audited} case{'s' if result.audited != 1 else ''} audited, {result.failed} could not be "
+               f"(see {out / 'errors.csv'}); board pack in {out}")
+    if result.failed:
+        raise typer.Exit(1 if result.crashed else 2)
 
 
 @rules_app.command("list")
@@ -340,6 +382,8 @@ def version_command() -> None:
 def main() -> None:
     try:
         code = app(standalone_mode=False)  # click returns, not raises, a typer.Exit's code here
+        if code == 130:  # typer turns Ctrl-C into this code, silently
+            raise KeyboardInterrupt
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:
@@ -353,8 +397,8 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))
         sys.exit(code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("Stopped. Files already written are complete; nothing was left half-written.", err=True)
         sys.exit(130)
     except Exception as exc:  # click usage errors and internal failures
         import click

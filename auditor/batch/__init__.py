@@ -1,0 +1,1 @@
+"""Batch audits for safeguarding boards: many chronologies in, one board pack out, no case lost."""

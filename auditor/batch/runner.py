@@ -1,0 +1,131 @@
+"""Run a batch: stream the inputs to the workers, restore input order, write each case and the board pack.
+
+Nothing depends on how many workers ran or in what order they finished: results
+are consumed in input order, and every file is written atomically, so an
+interrupted run leaves complete files or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from .. import __version__
+from ..engine import engine_version
+from ..errors import InputError, Problem
+from ..output import write_atomic
+from ..rulebook import load_rulebook
+from ..board.model import Board, comparison
+from ..board.writers import board_json, csv_files, errors_csv
+from .executors import default_workers, run_dask, run_local
+from .inputs import iter_inputs
+from .worker import Outcome
+
+FORMATS = ("csv", "xlsx", "html", "json")
+
+
+@dataclass
+class BatchResult:
+    audited: int = 0
+    failed: int = 0
+    crashed: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def run_batch(specs: list[str], out: Path, *, workers: int | None = None, formats: tuple[str, ...] = FORMATS,
+              since: date | None = None, until: date | None = None, rules: str | None = None,
+              engine: str = "durable", executor: str = "local", scheduler: Any = None,
+              compare: Path | None = None, on_progress: Callable[[int], None] | None = None) -> BatchResult:
+    book = load_rulebook(rules)
+    previous = _previous(compare) if compare is not None else None
+    board = Board(book, since, until)
+    if executor == "dask":
+        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine)
+    else:
+        outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine)
+    result = BatchResult()
+    digest = hashlib.sha256()
+    seen: dict[str, str] = {}
+    for outcome in _in_order(outcomes):
+        digest.update(f"{outcome.label}\0{outcome.input_sha256}\0".encode())
+        if not outcome.failure and outcome.case_id in seen:
+            outcome.failure = "bad-input"
+            outcome.problems = [f"{outcome.label}: case id {outcome.case_id!r} is also the id of {seen[outcome.case_id]}"]
+        if outcome.failure:
+            result.failed += 1
+            result.crashed += outcome.failure != "bad-input"
+        else:
+            seen[outcome.case_id] = outcome.label
+            write_atomic(out / "cases" / f"{outcome.case_id}.json", outcome.findings_json)
+            result.audited += 1
+        board.add(outcome)
+        if on_progress is not None:
+            on_progress(1)
+    meta = {"auditor_version": __version__, "engine": engine, "engine_version": engine_version(engine),
+            "rulebook": book.meta.name, "rulebook_version": book.version, "inputs_sha256": digest.hexdigest()}
+    data = board.to_data(meta)
+    if previous is not None:
+        data["comparison"] = comparison(data, previous)
+    result.files = _write_pack(out, data, formats)
+    return result
+
+
+def count_inputs(specs: list[str]) -> int:
+    return sum(1 for _ in iter_inputs(specs))
+
+
+def _in_order(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    waiting: dict[int, Outcome] = {}
+    expected = 0
+    for outcome in outcomes:
+        waiting[outcome.index] = outcome
+        while expected in waiting:
+            yield waiting.pop(expected)
+            expected += 1
+
+
+def _previous(folder: Path) -> dict[str, Any]:
+    path = folder / "board.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), None, "", "no board.json here: --compare takes a previous batch's --out "
+                                  "folder, written with the json format")]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(str(path), exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+
+
+def _write_pack(out: Path, data: dict[str, Any], formats: tuple[str, ...]) -> list[str]:
+    written = []
+
+    def put(name: str, content: str | bytes) -> None:
+        write_atomic(out / name, content)
+        written.append(name)
+
+    put("errors.csv", errors_csv(data["errors"]))
+    if "json" in formats:
+        put("board.json", board_json(data))
+    if "csv" in formats:
+        for name, text in csv_files(data).items():
+            put(f"board-csv/{name}", text)
+    if "xlsx" in formats:
+        from ..board.workbook import board_workbook
+
+        put("board.xlsx", board_workbook(data))
+    if "html" in formats:
+        from ..board.page import board_html
+
+        put("board.html", board_html(data))
+    return written
+
+
+def progress_bar(total: int) -> Any:
+    """Cases done, rate and time left on a terminal; silent when stderr is not one."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="case", disable=not sys.stderr.isatty(), file=sys.stderr, smoothing=0.1)

@@ -1,0 +1,104 @@
+"""One worker process: its own rulebook and its own rule engine, auditing one case at a time.
+
+Each worker holds exactly one durable-rules ruleset (trap 2: never two in a
+process), inside the restartable child of `IsolatedEngine`, so a crash of the C
+engine costs one case, never the batch. Everything a worker returns is small
+and picklable: the per-case findings file already rendered, and one compact row
+per finding for the board pack.
+"""
+
+from __future__ import annotations
+
+import atexit
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..audit import AuditResult, audit, sha256_hex
+from ..chronology_loader import chronology_from_text
+from ..engine import engine_version, open_matcher
+from ..errors import EngineCrash, InputError
+from ..reports import render
+from ..rulebook import Rulebook, load_rulebook
+from ..sourcemap import read_source
+from .inputs import CaseInput
+
+
+@dataclass(frozen=True)
+class Row:
+    """One finding, as the board pack counts it."""
+
+    rule_id: str
+    status: str
+    agency: str
+    theme: str
+    severity: str
+    date: str  # ISO day of the event that engaged the standard; "" for not applicable
+
+
+@dataclass
+class Outcome:
+    index: int
+    label: str
+    case_id: str = ""
+    title: str = ""
+    area: str = ""
+    scoping: tuple[str, str] = ("", "")
+    events: int = 0
+    agencies: tuple[str, ...] = ()
+    rows: list[Row] = field(default_factory=list)
+    findings_json: bytes = b""
+    input_sha256: str = ""
+    failure: str = ""  # "", "bad-input", "engine-crash" or "internal"
+    problems: list[str] = field(default_factory=list)
+
+
+_STATE: dict[str, Any] = {}
+
+
+def init_worker(rules: str | None, engine: str) -> None:
+    """Load the rulebook and start this process's engine once, not per case."""
+    stack = ExitStack()
+    book = load_rulebook(rules)
+    _STATE.update(book=book, engine=engine, version=engine_version(engine),
+                  matcher=stack.enter_context(open_matcher(book, engine)))
+    atexit.register(stack.close)
+
+
+def audit_case(item: CaseInput) -> Outcome:
+    if not _STATE:
+        raise RuntimeError("init_worker was not called in this process")
+    book: Rulebook = _STATE["book"]
+    outcome = Outcome(item.index, item.label)
+    try:
+        if item.missing:
+            outcome.failure, outcome.problems = "bad-input", [f"{item.label}: file not found"]
+            return outcome
+        if item.text is None:
+            raw, text = read_source(item.path)
+        else:
+            raw, text = item.text.encode("utf-8"), item.text
+        outcome.input_sha256 = sha256_hex(raw)
+        chron = chronology_from_text(text, item.label, book.vocabulary)
+        result = audit(chron, book, _STATE["matcher"], _STATE["version"], outcome.input_sha256)
+        return _summarise(outcome, result)
+    except InputError as exc:
+        outcome.failure, outcome.problems = "bad-input", [str(p) for p in exc.problems]
+    except EngineCrash as exc:
+        outcome.failure, outcome.problems = "engine-crash", [f"{item.label}: {exc}"]
+    except Exception as exc:  # one case's failure must not lose the batch
+        outcome.failure, outcome.problems = "internal", [f"{item.label}: internal error: {exc!r}"]
+    return outcome
+
+
+def _summarise(outcome: Outcome, result: AuditResult) -> Outcome:
+    chron = result.chronology
+    case = chron.case
+    outcome.case_id, outcome.title, outcome.area = case.id, case.title, case.area or ""
+    outcome.scoping = (case.scoping.start.isoformat(), case.scoping.end.isoformat())
+    outcome.events = len(chron.events)
+    outcome.agencies = tuple(sorted({e.agency for e in chron.events}))
+    outcome.rows = [Row(f.rule_id, f.status, f.agency, f.theme, f.severity,
+                        "" if f.status == "not-applicable" else f.trigger_date) for f in result.findings]
+    outcome.findings_json = render(result, "json").encode("utf-8")
+    return outcome

@@ -1,0 +1,71 @@
+"""The board pack as files: JSON (everything), CSV (one file per view) and the errors file.
+
+Spreadsheet cells that come from chronology text (case ids, titles, input names)
+and start with `=`, `+`, `-` or `@` are neutralised with a leading apostrophe,
+so a crafted case title cannot become a formula in Excel or LibreOffice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def board_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell("" if v is None else v) for v in row])
+    return buffer.getvalue()
+
+
+RATE_COLUMNS = ["judged", "breach", "possible-breach", "not-evaluable", "met", "departure_rate", "possible_rate",
+                "met_rate"]
+
+
+def views(data: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Each view of the pack as a header and rows: the CSV files, and the sheets of the workbook."""
+    labels = data["statuses"]
+    matrix = data["matrix"]
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    out["matrix"] = (["input", "case_id", "title", "area", "from", "to", "events"] + matrix["rules"],
+                     [[c["input"], c["case_id"], c["title"], c["area"], c["from"], c["to"], c["events"]]
+                      + [labels[c["statuses"][r]] for r in matrix["rules"]] for c in matrix["cases"]])
+    out["standards"] = (["rule_id", "title", "severity", "theme", "lead agency", "cases with departure"] + RATE_COLUMNS,
+                        [[s["rule_id"], s["title"], s["severity"], s["theme"], s["agency"], s["cases_with_departure"]]
+                         + [s[k] for k in RATE_COLUMNS] for s in data["standards"]])
+    out["agencies"] = (["agency"] + RATE_COLUMNS, [[a["agency"]] + [a[k] for k in RATE_COLUMNS] for a in data["agencies"]])
+    out["years"] = (["year"] + RATE_COLUMNS, [[y["year"]] + [y[k] for k in RATE_COLUMNS] for y in data["years"]])
+    out["themes"] = (["theme", "cases affected"] + RATE_COLUMNS,
+                     [[t["theme"], t["cases_affected"]] + [t[k] for k in RATE_COLUMNS] for t in data["themes"]])
+    out["good-practice"] = (["rule_id", "title", "met", "departures"],
+                            [[g["rule_id"], g["title"], g["met"], g["departures"]] for g in data["good_practice"]])
+    if "comparison" in data:
+        comp = data["comparison"]
+        cols = ["departure_rate_before", "departure_rate_now", "judged_before", "judged_now"]
+        out["compare-standards"] = (["rule_id"] + cols, [[r["rule_id"]] + [r[k] for k in cols] for r in comp["standards"]])
+        out["compare-agencies"] = (["agency"] + cols, [[r["agency"]] + [r[k] for k in cols] for r in comp["agencies"]])
+    return out
+
+
+def csv_files(data: dict[str, Any]) -> dict[str, str]:
+    return {f"{name}.csv": _csv(header, rows) for name, (header, rows) in views(data).items()}
+
+
+def errors_csv(errors: list[dict[str, Any]]) -> str:
+    return _csv(["input", "failure", "problem"], ([e["input"], e["failure"], p] for e in errors for p in e["problems"]))
