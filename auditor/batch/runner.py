@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from time import perf_counter
 from typing import Any, Callable, Iterator
 
 from .. import __version__
@@ -35,6 +36,9 @@ class BatchResult:
     failed: int = 0
     crashed: int = 0
     files: list[str] = field(default_factory=list)
+    events: int = 0
+    worker_seconds: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])  # loading, auditing, rendering
+    writing_seconds: float = 0.0  # per-case files and the board pack, in this process
 
 
 def run_batch(specs: list[str], out: Path, *, workers: int | None = None, formats: tuple[str, ...] = FORMATS,
@@ -61,8 +65,12 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
             result.crashed += outcome.failure != "bad-input"
         else:
             seen[outcome.case_id] = outcome.label
+            started = perf_counter()
             write_atomic(out / "cases" / f"{outcome.case_id}.json", outcome.findings_json)
+            result.writing_seconds += perf_counter() - started
             result.audited += 1
+            result.events += outcome.events
+            result.worker_seconds = [a + b for a, b in zip(result.worker_seconds, outcome.seconds)]
         board.add(outcome)
         if on_progress is not None:
             on_progress(1)
@@ -71,7 +79,9 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
     data = board.to_data(meta)
     if previous is not None:
         data["comparison"] = comparison(data, previous)
+    started = perf_counter()
     result.files = _write_pack(out, data, formats)
+    result.writing_seconds += perf_counter() - started
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any
 
 from ..audit import AuditResult, audit, sha256_hex
@@ -49,6 +50,7 @@ class Outcome:
     rows: list[Row] = field(default_factory=list)
     findings_json: bytes = b""
     input_sha256: str = ""
+    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, auditing, rendering: for the benchmark
     failure: str = ""  # "", "bad-input", "engine-crash" or "internal"
     problems: list[str] = field(default_factory=list)
 
@@ -79,9 +81,14 @@ def audit_case(item: CaseInput) -> Outcome:
         else:
             raw, text = item.text.encode("utf-8"), item.text
         outcome.input_sha256 = sha256_hex(raw)
+        start = perf_counter()
         chron = chronology_from_text(text, item.label, book.vocabulary)
+        loaded = perf_counter()
         result = audit(chron, book, _STATE["matcher"], _STATE["version"], outcome.input_sha256)
-        return _summarise(outcome, result)
+        audited = perf_counter()
+        _summarise(outcome, result)
+        outcome.seconds = (loaded - start, audited - loaded, perf_counter() - audited)
+        return outcome
     except InputError as exc:
         outcome.failure, outcome.problems = "bad-input", [str(p) for p in exc.problems]
     except EngineCrash as exc:
@@ -91,7 +98,7 @@ def audit_case(item: CaseInput) -> Outcome:
     return outcome
 
 
-def _summarise(outcome: Outcome, result: AuditResult) -> Outcome:
+def _summarise(outcome: Outcome, result: AuditResult) -> None:
     chron = result.chronology
     case = chron.case
     outcome.case_id, outcome.title, outcome.area = case.id, case.title, case.area or ""
@@ -101,4 +108,3 @@ def _summarise(outcome: Outcome, result: AuditResult) -> Outcome:
     outcome.rows = [Row(f.rule_id, f.status, f.agency, f.theme, f.severity,
                         "" if f.status == "not-applicable" else f.trigger_date) for f in result.findings]
     outcome.findings_json = render(result, "json").encode("utf-8")
-    return outcome
