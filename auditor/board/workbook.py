@@ -1,0 +1,377 @@
+"""The board pack as an Excel workbook: a Summary sheet, then one sheet per view of the pack.
+
+Every sheet is a table with a formatted header, frozen panes, an autofilter and
+sensible widths; rates are numbers in a percentage format, never text. Each
+string that comes from a chronology goes through `safe_cell`, so a crafted title
+cannot become a formula.
+
+The case-by-standard matrix can be very large (one row per case), so it is not
+written cell by cell through openpyxl, which costs tens of microseconds a cell:
+openpyxl writes the Matrix sheet's header, its styles, panes and filter, and the
+data rows are streamed straight into that sheet's XML as the package is rewritten
+(inline strings, the style ids openpyxl registered). Memory stays bounded by the
+pack itself and the compressed output.
+
+The bytes are reproducible: fixed document dates, and a package rewritten with
+fixed entry timestamps in a stable order (as `reports.docx_writer` does for Word).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from ..reports.render import LIMITS
+from .page import READING, STATUS_MEANING
+from .writers import safe_cell, views
+
+FIXED_TIME = datetime(2000, 1, 1)  # the document's created/modified properties: nothing is taken from the clock
+ZIP_STAMP = (1980, 1, 1, 0, 0, 0)  # zip's epoch
+MAX_ROWS = 1_048_576  # Excel's rows per sheet, header included
+MAX_TEXT = 32_767  # Excel's characters per cell
+# Characters XML 1.0 (and so Excel) cannot hold: C0 controls other than tab, newline and return; lone surrogates;
+# the non-characters U+FFFE and U+FFFF.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+PERCENT = "0.0%"
+CHANGE = "+0.0%;-0.0%;0.0%"
+DAY = "dd/mm/yyyy"
+RATE_KEYS = {"departure_rate", "possible_rate", "met_rate", "departure_rate_before", "departure_rate_now"}
+
+STATUS_FILLS = {  # light fills, dark text: the status is always written in the cell as well
+    "breach": "F4C7C3",
+    "possible-breach": "FCE8B2",
+    "not-evaluable": "D9D9D9",
+    "met": "C6E7CE",
+    "not-applicable": "FFFFFF",
+}
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+HEADER_FONT = Font(bold=True)
+HEADER_BORDER = Border(bottom=Side(style="thin", color="7F7F7F"))
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="bottom")
+ROTATED_ALIGN = Alignment(wrap_text=True, vertical="bottom", horizontal="center", text_rotation=90)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+HEADINGS = {
+    "input": "Input", "case_id": "Case id", "title": "Title", "area": "Area", "from": "Scope from",
+    "to": "Scope to", "events": "Events", "rule_id": "Standard", "severity": "Severity", "theme": "Theme",
+    "lead agency": "Lead agency", "cases with departure": "Cases with a departure", "judged": "Judgements",
+    "breach": "Departures", "possible-breach": "Possible departures", "not-evaluable": "Not evaluable",
+    "met": "Met", "departure_rate": "Departure rate", "possible_rate": "Possible departure rate",
+    "met_rate": "Met rate", "agency": "Agency", "year": "Year",
+    "cases affected": "Cases with a departure or possible departure", "departures": "Departures",
+    "departure_rate_before": "Departure rate before", "departure_rate_now": "Departure rate now",
+    "judged_before": "Judgements before", "judged_now": "Judgements now", "failure": "Failure",
+    "problem": "Problem", "change": "Change in departure rate (percentage points)",
+}
+
+SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen columns
+    ("matrix", "Matrix", ("One row per case, one column per standard: the least favourable status of the standard "
+                          "in the case (Departure, Possible departure, Not evaluable, Met, Not applicable)."), 2),
+    ("standards", "Standards", ("Per standard: judgements, departures, possible departures, not evaluable, met, "
+                                "and the rates."), 1),
+    ("agencies", "Agencies", "The same counts per agency that holds the standard.", 1),
+    ("years", "Years", "The same counts per calendar year of the event judged.", 1),
+    ("themes", "Themes", ("The same counts per theme, with the number of cases with a departure or possible "
+                          "departure under the theme."), 1),
+    ("good-practice", "Good practice", ("Standards met at least once, most often met first, with their "
+                                        "departures beside them."), 1),
+    ("errors", "Errors", "Each input that could not be audited, and why (also in errors.csv).", 1),
+    ("compare-standards", "Compare standards", "Departure rate per standard in the previous round and now.", 1),
+    ("compare-agencies", "Compare agencies", "Departure rate per agency in the previous round and now.", 1),
+]
+
+
+
+def board_workbook(data: dict[str, Any]) -> bytes:
+    views_ = views({**data, "matrix": {**data["matrix"], "cases": []}})  # the matrix rows are streamed below
+    views_["errors"] = (["input", "failure", "problem"],
+                        [[e["input"], e["failure"], p] for e in data["errors"] for p in (e["problems"] or [""])])
+    if "comparison" in data:
+        for name in ("compare-standards", "compare-agencies"):
+            header, rows = views_[name]
+            before, now = header.index("departure_rate_before"), header.index("departure_rate_now")
+            views_[name] = (header + ["change"], [row + [_change(row[before], row[now])] for row in rows])
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "auditor"
+    wb.properties.title = "Board pack"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    _summary(wb.create_sheet("Summary"), data, [s for s in SHEETS if s[0] in views_])
+    matrix_ws, styles = _matrix_sheet(wb, data, views_["matrix"][0])
+    for name, title, _, frozen in SHEETS[1:]:
+        if name in views_:
+            _table(wb.create_sheet(title), *views_[name], frozen=frozen)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
+        ExcelWriter(wb, archive).save()  # not wb.save(), which stamps the modified date from the clock
+    return _stable_package(raw.getvalue(), matrix_ws.path.lstrip("/"), _matrix_rows(data, styles))
+
+
+# --- the Summary ------------------------------------------------------------------------------------------------
+
+def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, int]]) -> None:
+    meta = data["meta"]
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
+    ws.sheet_view.showGridLines = False
+    title = WriteOnlyCell(ws, value="Safeguarding audit board pack")
+    title.font = Font(bold=True, size=16)
+    ws.append([title])
+
+    def row(label: str, value: Any, fmt: str | None = None) -> None:
+        key = WriteOnlyCell(ws, value=_text(label))
+        key.font = HEADER_FONT
+        key.alignment = WRAP_TOP
+        cell = WriteOnlyCell(ws, value=_text(value))
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        if fmt:
+            cell.number_format = fmt
+        ws.append([key, cell])
+
+    def section(name: str) -> None:
+        ws.append([])
+        head = WriteOnlyCell(ws, value=name)
+        head.font = Font(bold=True, size=13)
+        ws.append([head])
+
+    total = {k: sum(s[k] for s in data["standards"]) for k in ("judged", "breach", "possible-breach",
+                                                                  "not-evaluable", "met")}
+    row("What this is", "A rule-based audit of a round of safeguarding case chronologies against the standards in "
+        "the rulebook, for the partnership board: each case, each standard, and the rates per standard, agency, "
+        "year and theme, with good practice beside the gaps.")
+    row("Cases audited", meta.get("cases_audited", len(data["matrix"]["cases"])))
+    row("Cases that could not be audited", meta.get("cases_failed", len(data["errors"])))
+    row("Standards", len(data["standards"]))
+    row("Judgements", total["judged"])
+    row("Departures", total["breach"])
+    row("Possible departures", total["possible-breach"])
+    row("Standards met", total["met"])
+    row("Not evaluable", total["not-evaluable"])
+    overall = (("breach", "Departure rate, all standards"), ("possible-breach", "Possible departure rate, all standards"),
+               ("met", "Met rate, all standards"))
+    for key, label in overall:
+        row(label, round(total[key] / total["judged"], 4) if total["judged"] else None, PERCENT)
+    row("Events counted", _window(meta.get("since"), meta.get("until")))
+    if "comparison" in data:
+        previous = data["comparison"].get("previous_inputs_sha256")
+        row("Compared with", f"The previous round, inputs SHA-256 {previous}" if previous else "The previous round")
+    section("Versions")
+    row("Rulebook", meta.get("rulebook", ""))
+    row("Rulebook version", meta.get("rulebook_version", ""))
+    row("Engine", " ".join(str(meta[k]) for k in ("engine", "engine_version") if meta.get(k)))
+    row("Auditor version", meta.get("auditor_version", ""))
+    row("Inputs SHA-256", meta.get("inputs_sha256", ""))
+    section("How to read the rates")
+    for n, text in enumerate(READING, 1):
+        row(f"{n}.", text)
+    section("Status key")
+    for status, label in data["statuses"].items():
+        key = WriteOnlyCell(ws, value=_text(label))
+        key.fill = PatternFill("solid", fgColor=STATUS_FILLS.get(status, "FFFFFF"))
+        key.border = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
+        ws.append([key, STATUS_MEANING.get(status, "")])
+    section("Limits")
+    row("Before relying on it", LIMITS)
+    if len(data["matrix"]["cases"]) > MAX_ROWS - 1:
+        row("Matrix", f"The Matrix sheet holds the first {MAX_ROWS - 1:,} cases, as many as a sheet can; "
+            "board-csv/matrix.csv holds them all.")
+    section("Sheets")
+    for _, name, about, _ in sheets:
+        row(name, about)
+
+
+
+
+# --- the tables -------------------------------------------------------------------------------------------------
+
+def _header_cell(ws: Any, key: str, rotated: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_text(HEADINGS.get(key, key)))
+    cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
+    cell.alignment = ROTATED_ALIGN if rotated else HEADER_ALIGN
+    return cell
+
+
+def _table(ws: Any, header: list[str], rows: list[list[Any]], frozen: int) -> None:
+    widths = [_width(key, [r[i] for r in rows[:1000]]) for i, key in enumerate(header)]
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = f"{get_column_letter(frozen + 1)}2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{min(len(rows), MAX_ROWS - 1) + 1}"
+    ws.append([_header_cell(ws, key) for key in header])
+    formats = [PERCENT if key in RATE_KEYS else CHANGE if key == "change" else None for key in header]
+    wraps = [key in ("title", "problem") for key in header]
+    for row in rows[:MAX_ROWS - 1]:
+        out = []
+        for value, fmt, wrap in zip(row, formats, wraps):
+            value = _value(value)
+            if fmt is None and not wrap:
+                out.append(value)
+                continue
+            cell = WriteOnlyCell(ws, value=value)
+            if fmt:
+                cell.number_format = fmt
+            if wrap:
+                cell.alignment = WRAP_TOP
+            out.append(cell)
+        ws.append(out)
+
+
+def _width(key: str, values: list[Any]) -> float:
+    if key in RATE_KEYS or key == "change":
+        return 12
+    longest = max([len(str(v)) for v in values if v is not None] + [0])
+    heading = max(len(w) for w in HEADINGS.get(key, key).split())
+    return float(min(max(longest + 2, heading + 2, 8), 70 if key in ("title", "problem") else 45))
+
+
+# --- the Matrix -------------------------------------------------------------------------------------------------
+
+LEADING = 7  # input, case id, title, area, from, to, events; then one column per standard
+
+
+def _matrix_sheet(wb: Workbook, data: dict[str, Any], header: list[str]) -> tuple[Any, dict[str, int]]:
+    ws = wb.create_sheet("Matrix")
+    cases = data["matrix"]["cases"][:1000]
+    for i, key in enumerate(header[:LEADING], 1):
+        values = [c[key] for c in cases]
+        width = 12 if key in ("from", "to") else 9 if key == "events" else _width(key, values)
+        ws.column_dimensions[get_column_letter(i)].width = min(width, 40)
+    for i in range(LEADING + 1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(i)].width = 17
+    ws.row_dimensions[1].height = 190
+    ws.freeze_panes = f"{get_column_letter(SHEETS[0][3] + 1)}2"
+    rows = min(len(data["matrix"]["cases"]), MAX_ROWS - 1)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
+    ws.append([_header_cell(ws, key, rotated=i >= LEADING) for i, key in enumerate(header)])
+    styles = {}
+    for status, colour in STATUS_FILLS.items():  # register a style per status and one for dates; keep their ids
+        cell = WriteOnlyCell(ws)
+        cell.fill = PatternFill("solid", fgColor=colour)
+        styles[status] = cell.style_id
+    day = WriteOnlyCell(ws)
+    day.number_format = DAY
+    styles["date"] = day.style_id
+    return ws, styles
+
+
+def _matrix_rows(data: dict[str, Any], styles: dict[str, int]) -> Iterator[str]:
+    """The Matrix's data rows as sheet XML, in the column order of `views(data)["matrix"]`."""
+    labels = {s: escape(label) for s, label in data["statuses"].items()}
+    rules = data["matrix"]["rules"]
+    letters = [get_column_letter(i) for i in range(1, LEADING + len(rules) + 1)]
+    status_cells = {s: f'" s="{styles.get(s, 0)}" t="inlineStr"><is><t>{labels[s]}</t></is></c>' for s in labels}
+    day_style = styles["date"]
+    for number, case in enumerate(data["matrix"]["cases"][:MAX_ROWS - 1], 2):
+        n = str(number)
+        parts = [f'<row r="{n}">']
+        for letter, key in zip(letters, ("input", "case_id", "title", "area")):
+            parts.append(_string_xml(f"{letter}{n}", case[key]))
+        for letter, key in zip(letters[4:6], ("from", "to")):
+            parts.append(_date_xml(f"{letter}{n}", case[key], day_style))
+        if isinstance(case["events"], int):
+            parts.append(f'<c r="{letters[6]}{n}"><v>{case["events"]}</v></c>')
+        statuses = case["statuses"]
+        for letter, rule in zip(letters[LEADING:], rules):
+            parts.append(f'<c r="{letter}{n}{status_cells[statuses.get(rule, "not-applicable")]}')
+        parts.append("</row>")
+        yield "".join(parts)
+
+
+def _string_xml(ref: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        return f'<c r="{ref}"><v>{value}</v></c>' if isinstance(value, (int, float)) else _string_xml(ref, str(value))
+    text = _text(value)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+
+
+def _date_xml(ref: str, value: Any, style: int) -> str:
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return _string_xml(ref, value)
+    return f'<c r="{ref}" s="{style}"><v>{(day - date(1899, 12, 30)).days}</v></c>'
+
+
+# --- values -----------------------------------------------------------------------------------------------------
+
+def _text(value: Any) -> Any:
+    """A string Excel can hold, that cannot start a formula; anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL.sub("", value)
+    if len(value) >= MAX_TEXT:
+        value = value[:MAX_TEXT - 2] + "…"
+    return safe_cell(value)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, str) and value.isdigit() and len(value) == 4:  # a year
+        return int(value)
+    return _text(value)
+
+
+def _change(before: Any, now: Any) -> float | None:
+    return None if before is None or now is None else round(now - before, 4)
+
+
+def _window(since: str | None, until: str | None) -> str:
+    def uk(iso: str) -> str:
+        try:
+            return date.fromisoformat(iso).strftime("%d/%m/%Y")
+        except ValueError:
+            return iso
+    if since and until:
+        return f"From {uk(since)} to {uk(until)}"
+    if since:
+        return f"From {uk(since)}"
+    if until:
+        return f"Up to {uk(until)}"
+    return "All dates in each case's chronology"
+
+
+# --- the package ------------------------------------------------------------------------------------------------
+
+def _stable_package(data: bytes, matrix_path: str, matrix_rows: Iterable[str]) -> bytes:
+    """The package with fixed timestamps and a fixed entry order, and the Matrix's rows streamed into its sheet."""
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    names = [n for n in first if n in names] + sorted(n for n in names if n not in first)
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_STAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            content = source.read(name)
+            if name != matrix_path:
+                target.writestr(info, content)
+                continue
+            xml = content.decode("utf-8")
+            cut = xml.rindex("</sheetData>")
+            with target.open(info, "w") as stream:
+                stream.write(xml[:cut].encode("utf-8"))
+                chunk: list[str] = []
+                for row in matrix_rows:
+                    chunk.append(row)
+                    if len(chunk) == 1000:
+                        stream.write("".join(chunk).encode("utf-8"))
+                        chunk = []
+                stream.write("".join(chunk).encode("utf-8"))
+                stream.write(xml[cut:].encode("utf-8"))
+    return out.getvalue()
