@@ -373,6 +373,15 @@ def _rulebook_root(path: Optional[Path]) -> tuple[Optional[Path], Optional[Path]
     raise InputError([Problem(str(path), None, "", "not inside a rulebook folder (none of its parents has rulebook.yaml)")])
 
 
+def _register_synth() -> None:
+    from .synth_cli import register
+
+    register(app)
+
+
+_register_synth()
+
+
 @app.command("version")
 def version_command() -> None:
     """Print the auditor, rule engine and default rulebook versions."""

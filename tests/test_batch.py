@@ -172,3 +172,27 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing_half_written(tmp_path):
     assert leftovers == [] and not (out / "board.json").exists()
     for written in (out / "cases").iterdir():
         assert json.loads(written.read_text())["case"]["id"] == written.stem
+
+
+def test_fixtures_two_hundred_synthetic_cases_and_three_broken_files_give_the_whole_pack(tmp_path):
+    """The issue's acceptance run: every format written, the 3 broken files named, every other case audited."""
+    from auditor.synth import iter_cases
+
+    synthetic = tmp_path / "synthetic.jsonl"
+    synthetic.write_text("".join(case.to_json() + "\n" for case in iter_cases(200, seed=7)))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "not-yaml.yaml").write_text("case: [unclosed\n")
+    (broken / "no-scoping.yaml").write_text("case: {id: x, title: t, jurisdiction: england}\nevents: []\n")
+    (broken / "bad-date.json").write_text(json.dumps(variant("bad-date")).replace('"2012-06-11"', '"2012-02-30"'))
+    out = tmp_path / "out"
+    result = run_batch([str(FOUNDING_CASE.parent), str(synthetic), str(broken)], out, workers=0, engine="reference")
+    assert (result.audited, result.failed) == (201, 3)
+    failed = {row.split(",")[0] for row in (out / "errors.csv").read_text().splitlines()[1:]}
+    assert failed == {str(broken / name) for name in ("not-yaml.yaml", "no-scoping.yaml", "bad-date.json")}
+    assert len(list((out / "cases").iterdir())) == 201
+    for name in ("board.json", "board.xlsx", "board.html", "board-csv/matrix.csv", "board-csv/standards.csv",
+                 "board-csv/agencies.csv", "board-csv/years.csv", "board-csv/themes.csv", "board-csv/good-practice.csv"):
+        assert (out / name).stat().st_size > 200, name
+    data = json.loads((out / "board.json").read_text())
+    assert len(data["matrix"]["cases"]) == 201 and len(data["years"]) > 10
