@@ -74,3 +74,10 @@ def test_help_everywhere_has_examples():
         proc = run(*args)
         assert proc.returncode == 0
     assert "Examples" in run("audit", "--help").stdout
+
+
+def test_json_output_is_what_the_standard_library_would_write():
+    """The fast encoder must not change a byte: same text as json.dumps(indent=2, ensure_ascii=False)."""
+    proc = run("audit", str(FOUNDING_CASE), "--format", "json", "--engine", "reference")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == json.dumps(json.loads(proc.stdout), indent=2, ensure_ascii=False) + "\n"
