@@ -17,7 +17,7 @@ from .engine.matches import Matches
 from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
-from .verdicts import Verdict, party_names, statement, verdicts_for
+from .verdicts import RulebookData, Verdict, party_names, rulebook_data, statement, verdicts_for
 
 
 class Matcher(Protocol):
@@ -40,6 +40,7 @@ def sha256_hex(data: bytes) -> str:
 
 def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_version: str,
           input_digest: str = "") -> AuditResult:
+    data = rulebook_data(rulebook)
     groups = record_groups(chron)
     readings = scenarios(chron)
     names = party_names(chron, rulebook)
@@ -50,12 +51,14 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
             key = (verdict.variant.rule.id, groups[verdict.trigger.id])
             collected.setdefault(key, []).append((scenario, verdict))
-    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1)
+    evidence: dict[tuple[str, str], Evidence] = {}  # one Evidence per event and role in this case
+    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence)
                 for (rule_id, group), items in collected.items()]
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
-    for rule_id in sorted(set(rulebook.rules) - judged):
-        findings.append(_not_applicable(rulebook, rule_id, chron))
+    for rule_id in data.rule_ids:
+        if rule_id not in judged:
+            findings.append(_not_applicable(rulebook, rule_id, chron))
     meta = {
         "auditor_version": __version__,
         "engine": matcher.name,
@@ -69,10 +72,44 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
-           names: dict[str, str], several_readings: bool) -> Finding:
+           names: dict[str, str], several_readings: bool, data: RulebookData,
+           evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
+    if len(items) == 1:
+        return _single(rule_id, group, items[0][1], chron, data, evidence_of)
+    return _merged(rule_id, group, items, chron, names, several_readings, data, evidence_of)
+
+
+def _single(rule_id: str, group: str, v: Verdict, chron: Chronology, data: RulebookData,
+            evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
+    """`_merged` for the usual case of one verdict (one reading, one edition): the same finding, less work."""
+    variant = v.variant
+    evidence = [_evidence_once(v.trigger, "trigger", chron, evidence_of)]
+    if v.counterpart is not None and v.counterpart.id != v.trigger.id:
+        evidence.append(_evidence_once(v.counterpart, "counterpart", chron, evidence_of))
+    rule = variant.rule
+    return Finding(
+        id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, severity=variant.severity,
+        theme=rule.theme, agency=rule.agency, status=v.status, statement=statement(v),
+        edition=variant.edition, in_force=data.in_force[variant.key], local=any([variant.local]),
+        citations=list(variant.cites), evidence=evidence, editions=[data.applied[variant.key]],
+        figures=v.figures, depends_on=[], searched=v.searched,
+        trigger_date=v.trigger.date.earliest.date().isoformat(),
+    )
+
+
+def _evidence_once(event: Event, role: str, chron: Chronology, evidence_of: dict[tuple[str, str], Evidence]) -> Evidence:
+    found = evidence_of.get((event.id, role))
+    if found is None:
+        found = evidence_of[(event.id, role)] = _evidence(event, role, chron)
+    return found
+
+
+def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
+            names: dict[str, str], several_readings: bool, data: RulebookData,
+            evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
     statuses = {v.status for _, v in items}
     status = _combined(statuses)
-    worst = sorted(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[0][1]
+    worst = min(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[1]  # the first of the worst
     variants: list[Variant] = []
     for _, v in items:
         if v.variant not in variants:
@@ -89,21 +126,30 @@ def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chro
         text = "The verdict depends on which record is right or which edition applied. " + \
                " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives)
     evidence: list[Evidence] = []
+    seen: set[str] = set()
     for _, v in items:
         for event, role in ((v.trigger, "trigger"), (v.counterpart, "counterpart")):
-            if event is not None and all(e.event_id != event.id for e in evidence):
-                evidence.append(_evidence(event, role, chron))
+            if event is not None and event.id not in seen:
+                seen.add(event.id)
+                evidence.append(_evidence_once(event, role, chron, evidence_of))
     cites = []
-    for variant in variants:
-        cites += [c for c in variant.cites if c not in cites]
+    seen_cites: set[Any] = set()
+    for variant in variants:  # a citation already taken from an earlier variant is not repeated
+        fresh = [(key, c) for key, c in data.cites[variant.key] if key not in seen_cites]
+        cites += [c for _, c in fresh]
+        seen_cites.update(key for key, _ in fresh)
     rule = variants[0].rule
+    in_force = [data.in_force[v.key] for v in variants]
+    editions: dict[tuple[str, str], AppliedEdition] = {}  # equal editions once, in order of appearance
+    for v, when in zip(variants, in_force):
+        editions.setdefault((v.edition, when), data.applied[v.key])
     return Finding(
         id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, severity=variants[0].severity,
         theme=rule.theme, agency=rule.agency, status=status, statement=text,
         edition=" / ".join(dict.fromkeys(v.edition for v in variants)),
-        in_force=" / ".join(dict.fromkeys(v.in_force.human() for v in variants)),
+        in_force=" / ".join(dict.fromkeys(in_force)),
         local=any(v.local for v in variants), citations=cites, evidence=evidence,
-        editions=list(dict.fromkeys(AppliedEdition(label=v.edition, in_force=v.in_force.human()) for v in variants)),
+        editions=list(editions.values()),
         figures=worst.figures, depends_on=alternatives, searched=worst.searched,
         trigger_date=min(v.trigger.date.earliest for _, v in items).date().isoformat(),
     )
@@ -130,10 +176,19 @@ def _evidence(event: Event, role: str, chron: Chronology) -> Evidence:
 
 
 def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Finding:
-    rule = rulebook.rules[rule_id]
-    variants = rulebook.variants_of(rule_id)
+    data = rulebook_data(rulebook)
+    variants = data.variants_of[rule_id]
     end = chron.case.scoping.end
     variant = next((v for v in variants if v.in_force.contains(end)), variants[-1])
+    # The finding depends only on the variant in force and the case's jurisdiction and area.
+    key = (variant.key, chron.case.jurisdiction, chron.case.area)
+    fields = data.not_applicable.get(key)
+    if fields is None:
+        fields = data.not_applicable[key] = _not_applicable_fields(rulebook.rules[rule_id], variant, chron, data)
+    return Finding(**fields)
+
+
+def _not_applicable_fields(rule: Any, variant: Variant, chron: Chronology, data: RulebookData) -> dict[str, Any]:
     trigger = ", ".join(variant.check.trigger.type).replace("-", " ")
     where = " meeting the rule's conditions" if (variant.check.trigger.where or variant.check.when) else ""
     if rule.jurisdiction != chron.case.jurisdiction:
@@ -142,8 +197,8 @@ def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Find
         text = f"This is a local standard for {variant.area}; the case's area is {chron.case.area or 'not given'}."
     else:
         text = f"No {trigger}{where} is recorded in the chronology, so the standard did not apply."
-    return Finding(id=rule_id, rule_id=rule_id, title=rule.title, severity=variant.severity, theme=rule.theme,
-                   agency=rule.agency, status="not-applicable", statement=text, edition=variant.edition,
-                   in_force=variant.in_force.human(), local=variant.local, citations=list(variant.cites),
-                   editions=[AppliedEdition(label=variant.edition, in_force=variant.in_force.human())],
-                   trigger_date="9999-12-31")
+    # Finding(**fields) validates afresh each time, so no list is shared between findings.
+    return {"id": rule.id, "rule_id": rule.id, "title": rule.title, "severity": variant.severity,
+            "theme": rule.theme, "agency": rule.agency, "status": "not-applicable", "statement": text,
+            "edition": variant.edition, "in_force": data.in_force[variant.key], "local": variant.local,
+            "citations": list(variant.cites), "editions": [data.applied[variant.key]], "trigger_date": "9999-12-31"}

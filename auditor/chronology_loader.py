@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .errors import InputError, Problem
 from .model import Case, Chronology, Event
 from .sourcemap import Document, load_file, load_text
@@ -28,6 +30,21 @@ def chronology_from_text(text: str, file: str, vocabulary: Vocabulary) -> Chrono
 def chronology_from_document(doc: Document, vocabulary: Vocabulary) -> Chronology:
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), "expected a mapping with `case` and `events`")])
+    # Fast path: the whole file in one validation. Any problem at all, and the detailed path below
+    # runs from the start, so every problem is reported as before, with its file, line and field.
+    try:
+        chron = Chronology.model_validate(doc.data)
+    except ValidationError:
+        pass
+    else:
+        if not _duplicate_ids(doc) and not _vocabulary_problems(
+                chron.case, list(enumerate(chron.events)), {e.id for e in chron.events}, doc, vocabulary):
+            return chron
+    return _detailed(doc, vocabulary)
+
+
+def _detailed(doc: Document, vocabulary: Vocabulary) -> Chronology:
+    """Validate the case and each event on its own, so one broken event does not hide the others' problems."""
     problems = _duplicate_ids(doc)
     unknown = sorted(set(doc.data) - {"case", "events"})
     problems += [doc.problem((key,), "unknown top-level field; expected `case` and `events`") for key in unknown]
@@ -136,8 +153,14 @@ def attribute_problem(definition: AttributeDef, value: Any, vocab: Vocabulary, p
     if definition.is_list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return f"expected a list of ids ({kind}), got {value!r}"
-        allowed = {"agencies": vocab.agency_ids, "people": person_ids, "concerns": vocab.concern_ids,
-                   "parties": vocab.agency_ids | person_ids}[kind]
+        if kind == "agencies":
+            allowed = vocab.agency_ids
+        elif kind == "people":
+            allowed = person_ids  # type: ignore[assignment]
+        elif kind == "concerns":
+            allowed = vocab.concern_ids
+        else:
+            allowed = vocab.agency_ids | person_ids
         unknown = [v for v in value if v not in allowed]
         return f"unknown {kind} {unknown}; expected ids from {_list(allowed)}" if unknown else None
     if kind == "bool":

@@ -2,12 +2,20 @@
 
 Validation happens on plain Python data (pydantic), but error messages must
 name the line in the user's file, so we keep a map from each value's path
-(("events", 3, "date")) to its line while loading.
+(("events", 3, "date")) to its line. The map is built only when a problem is
+reported: a file that loads cleanly never pays for it.
+
+JSON is read as YAML, which is slow; text that is plain JSON, where the json
+module and our YAML loader are known to agree (see `_json_data`), is parsed
+with the json module instead, and the YAML parser runs only if a line is needed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import re
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +44,32 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 PathKey = tuple[Any, ...]
 
 
-@dataclass
 class Document:
-    """Loaded data plus the line (1-based) of each value, keyed by path."""
+    """Loaded data plus the line (1-based) of each value, keyed by path.
 
-    file: str
-    data: Any
-    lines: dict[PathKey, int] = field(default_factory=dict)
+    `lines` may be given, or computed on first use by `index` (a problem is being reported).
+    """
+
+    def __init__(self, file: str, data: Any, lines: dict[PathKey, int] | None = None,
+                 index: Callable[[], dict[PathKey, int]] | None = None):
+        self.file = file
+        self.data = data
+        self._lines = lines
+        self._index = index
+
+    @property
+    def lines(self) -> dict[PathKey, int]:
+        if self._lines is None:
+            self._lines = self._index() if self._index is not None else {}
+            self._index = None
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: dict[PathKey, int]) -> None:
+        self._lines, self._index = value, None
+
+    def __repr__(self) -> str:
+        return f"Document(file={self.file!r}, data={self.data!r})"
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -89,6 +116,13 @@ def _maybe_int(value: str) -> Any:
 
 def load_text(text: str, file: str) -> Document:
     """Parse YAML (JSON is read as YAML) with no arbitrary object construction."""
+    data = _json_data(text)
+    if data is not _NOT_JSON:
+        return Document(file, data, index=lambda: _load_yaml(text, file).lines)
+    return _load_yaml(text, file)
+
+
+def _load_yaml(text: str, file: str) -> Document:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -105,9 +139,97 @@ def load_text(text: str, file: str) -> Document:
         raise InputError([Problem(file, None, "", "nesting too deep")]) from None
     finally:
         loader.dispose()
-    lines: dict[PathKey, int] = {}
-    _index(node, data, (), lines)
-    return Document(file, data, lines)
+
+    def index() -> dict[PathKey, int]:
+        lines: dict[PathKey, int] = {}
+        _index(node, data, (), lines)
+        return lines
+
+    return Document(file, data, index=index)
+
+
+# -- the JSON fast path ----------------------------------------------------------------------------
+# Where strict JSON and our YAML loader (libyaml, YAML 1.1, no timestamps) read the same text
+# differently, the text goes to YAML as before, so the data (and every message) is unchanged:
+#   * characters YAML rejects or treats as line breaks (controls, DEL, NEL, U+2028/9, U+FEFF, U+FFFE/F);
+#   * \uD800-\uDFFF escapes (json joins surrogate pairs; libyaml rejects them);
+#   * a key whose `:` is on another line or more than 1024 characters on (YAML's simple-key limits);
+#   * numbers YAML reads as text (1e5, 1E-3) and NaN/Infinity (not JSON, but accepted by json);
+#   * anything json rejects (YAML may still accept it, or will report it with its line).
+_JSON_START = re.compile(r"[ \t\r\n]*[{\[]")
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                            "\U00010000-\U0010ffff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# Outside strings a `:` is always a key's; raw line breaks never occur inside JSON strings.
+_COLON_ON_LATER_LINE = (re.compile(r"\n[ \t\r\n]*:"), re.compile(r"\r[ \t\r\n]*:"))
+_LONG_KEY = 896  # from a key's opening quote to its colon; YAML allows 1024
+_BLOCK = 224  # a quote-free stretch of (_LONG_KEY - 2) / 2 = 447 characters holds a whole aligned block
+_BLANKS_COLON = re.compile(r"[ \t]*:")
+_NOT_JSON = object()
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """How `_Loader` types a plain scalar (the same implicit resolvers: no timestamps)."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+_RESOLVER = _Resolver()
+
+
+class _Divergent(Exception):
+    """A number YAML would read differently."""
+
+
+@lru_cache(maxsize=4096)
+def _yaml_number(literal: str) -> int | float:
+    tag = _RESOLVER.resolve(yaml.ScalarNode, literal, (True, False))
+    if tag == "tag:yaml.org,2002:int":
+        return int(literal)
+    if tag == "tag:yaml.org,2002:float":
+        return float(literal)
+    raise _Divergent(literal)
+
+
+def _refuse(literal: str) -> Any:
+    raise _Divergent(literal)
+
+
+def _json_data(text: str) -> Any:
+    """The data of `text` if it is JSON that our YAML loader reads the same way, else `_NOT_JSON`."""
+    if not _JSON_START.match(text):
+        return _NOT_JSON
+    if text.isascii():
+        if "\x7f" in text:  # other controls outside \t \n \r are refused by json itself
+            return _NOT_JSON
+    elif _NOT_PRINTABLE.search(text):
+        return _NOT_JSON
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        return _NOT_JSON
+    if _awkward_key(text):
+        return _NOT_JSON
+    try:
+        return json.loads(text, parse_int=_yaml_number, parse_float=_yaml_number, parse_constant=_refuse)
+    except (ValueError, _Divergent, RecursionError):
+        return _NOT_JSON
+
+
+def _awkward_key(text: str) -> bool:
+    """Could a key break YAML's simple-key rules (`:` on the key's line, at most 1024 characters on)?"""
+    if ("\n" in text or "\r" in text) and any(r.search(text) for r in _COLON_ON_LATER_LINE):
+        return True
+    if "\\" in text:  # same-length stand-ins for escapes, so that every quote left delimits a string
+        text = text.replace("\\\\", "__").replace('\\"', "__")
+    # A key too long has a quote-free stretch of at least 447 characters (its text or the blanks before
+    # its colon), so a whole aligned block without a quote; only around such blocks is there more to check.
+    for start in range(0, len(text), _BLOCK):
+        if text.find('"', start, start + _BLOCK) != -1:
+            continue
+        for close in (text.rfind('"', 0, start), text.find('"', start + _BLOCK)):
+            colon = _BLANKS_COLON.match(text, close + 1) if close >= 0 else None
+            if colon and colon.end() - 1 - text.rfind('"', 0, close) >= _LONG_KEY:
+                return True
+    return False
 
 
 def load_file(path: Path | str) -> Document:

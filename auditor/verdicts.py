@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
 
 from .engine.facts import Scenario
 from .engine.matches import Matches
+from .findings import AppliedEdition
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
 from .rulebook.conditions import describe, label
@@ -42,23 +47,96 @@ class Verdict:
     kind: str = ""  # which statement: met, late, absent, possible, open, missing
 
 
+class RulebookData:
+    """What a rulebook says the same way for every case, worked out once per rulebook object."""
+
+    def __init__(self, rulebook: Rulebook):
+        self.by_key = {v.key: v for v in rulebook.variants}
+        self.variants_of: dict[str, list[Variant]] = {}
+        for v in rulebook.variants:
+            self.variants_of.setdefault(v.rule.id, []).append(v)
+        self.in_force = {v.key: v.in_force.human() for v in rulebook.variants}
+        # AppliedEdition is frozen and holds only text, so findings can share one per variant.
+        self.applied = {v.key: AppliedEdition(label=v.edition, in_force=self.in_force[v.key])
+                        for v in rulebook.variants}
+        self.rule_ids = sorted(rulebook.rules)
+        self.agency_names = {a.id: a.name for a in rulebook.vocabulary.agencies}
+        self.not_applicable: dict[tuple[Any, ...], dict[str, Any]] = {}  # filled by audit._not_applicable
+        self.wanted = {v.key: " or ".join(_event_label(t) for t in v.check.counterpart.type)
+                       for v in rulebook.variants if getattr(v.check, "counterpart", None) is not None}
+        # Each citation with a key that is equal exactly when the citations are (pydantic compares
+        # the type and the field values), so findings can drop repeated citations without comparing models.
+        self.cites = {v.key: [(_model_key(c), c) for c in v.cites] for v in rulebook.variants}
+        # Checks without `anchor` would go through pydantic's slow missing-attribute path every time.
+        self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
+
+
+def _model_key(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return (type(value), tuple((k, _model_key(v)) for k, v in value.__dict__.items()),
+                _model_key(value.__pydantic_extra__), _model_key(getattr(value, "__pydantic_private__", None)))
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_model_key(v) for v in value))
+    if isinstance(value, dict):
+        return (dict, tuple((k, _model_key(v)) for k, v in value.items()))
+    return value
+
+
+_DATA: dict[int, tuple[weakref.ref, RulebookData]] = {}
+
+
+def rulebook_data(rulebook: Rulebook) -> RulebookData:
+    """The `RulebookData` of this rulebook object (a rulebook is immutable once loaded)."""
+    key = id(rulebook)
+    entry = _DATA.get(key)
+    if entry is not None and entry[0]() is rulebook:
+        return entry[1]
+    data = RulebookData(rulebook)
+
+    def forget(ref: weakref.ref, key: int = key) -> None:
+        if _DATA.get(key, (None,))[0] is ref:
+            del _DATA[key]
+
+    _DATA[key] = (weakref.ref(rulebook, forget), data)
+    return data
+
+
 def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook,
                  names: dict[str, str]) -> list[Verdict]:
     """`names` (from `party_names`) is computed once per case by the caller."""
-    by_key = {v.key: v for v in rulebook.variants}
+    data = rulebook_data(rulebook)
+    by_key = data.by_key
     events = {e.id: e for e in scenario.events}
+    memo = _Memo(chron, names, data)
     out = []
     for key in sorted(matches.triggers):
         variant = by_key[key]
         triggers = sorted((events[e] for e in matches.triggers[key]), key=_order)
-        anchor = getattr(variant.check, "anchor", "each")
+        anchor = data.anchor[key]
         if anchor == "first":
             triggers = triggers[:1]
         elif anchor == "last":
             triggers = triggers[-1:]
         for trigger in triggers:
-            out.append(_judge(variant, trigger, matches, events, chron, names))
+            out.append(_judge(variant, trigger, matches, events, chron, names, memo))
     return out
+
+
+class _Memo:
+    """Texts that are the same for every verdict of one call (one case and reading)."""
+
+    def __init__(self, chron: Chronology, names: dict[str, str], data: RulebookData):
+        self.chronology_end = f"{chron.case.scoping.end:%d/%m/%Y}"
+        self.end = datetime.combine(chron.case.scoping.end, time(23, 59, 59))
+        self.data = data
+        self._expectations: dict[str, str] = {}
+        self._names = names
+
+    def expectation(self, variant: Variant) -> str:
+        text = self._expectations.get(variant.key)
+        if text is None:
+            text = self._expectations[variant.key] = describe(variant.check.expect, self._names)
+        return text
 
 
 def _order(event: Event) -> tuple[Any, ...]:
@@ -66,18 +144,18 @@ def _order(event: Event) -> tuple[Any, ...]:
 
 
 def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology,
-           names: dict[str, str]) -> Verdict:
+           names: dict[str, str], memo: _Memo) -> Verdict:
     check = variant.check
     values = {"trigger": _event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
-              "chronology_end": f"{chron.case.scoping.end:%d/%m/%Y}"}
+              "chronology_end": memo.chronology_end}
     if isinstance(check, (IncludesCheck, RequiresCheck)):
-        return _attribute(variant, trigger, matches, values, names)
-    wanted = " or ".join(_event_label(t) for t in check.counterpart.type)
+        return _attribute(variant, trigger, matches, values, names, memo)
+    wanted = memo.data.wanted[variant.key]
     values["counterpart"] = wanted
     candidates = sorted((events[e] for e in matches.candidates.get((variant.key, trigger.id), ())), key=_order)
     searched = f"{wanted} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
     if check.template in ("within", "follows"):
-        verdict = _within(variant, trigger, candidates, chron, values)
+        verdict = _within(variant, trigger, candidates, memo.end, values)
     elif check.template == "lead-time":
         verdict = _lead(variant, trigger, candidates, values)
     else:
@@ -88,6 +166,7 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str,
     return verdict
 
 
+@cache
 def _event_label(event_type: str) -> str:
     return "recorded event" if event_type == "other" else label(event_type)
 
@@ -124,9 +203,9 @@ def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
     return n, f"{n} hour{'s' if n != 1 else ''}"
 
 
-def _within(variant: Variant, a: Event, cands: list[Event], chron: Chronology, values: dict[str, Any]) -> Verdict:
+def _within(variant: Variant, a: Event, cands: list[Event], end: datetime, values: dict[str, Any]) -> Verdict:
+    """`end`: the last moment of the chronology's scoping period."""
     limit = variant.check.limit
-    end = datetime.combine(chron.case.scoping.end, time(23, 59, 59))
     if limit is None:  # follows
         if cands:
             b = cands[0]
@@ -223,7 +302,7 @@ def _precedes(variant: Variant, b: Event, cands: list[Event], values: dict[str, 
 # -- includes / requires --------------------------------------------------------------------------
 
 def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[str, Any],
-               names: dict[str, str]) -> Verdict:
+               names: dict[str, str], memo: _Memo) -> Verdict:
     check = variant.check
     key = (variant.key, trigger.id)
     if isinstance(check, IncludesCheck):
@@ -232,7 +311,7 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
         values.update(field=label(check.field), value=" or ".join(names.get(v, v) for v in check.value),
                       recorded=", ".join(shown) or "none")
     else:
-        values["expectation"] = describe(check.expect, names)
+        values["expectation"] = memo.expectation(variant)
     if key in matches.satisfied:
         return Verdict(variant, trigger, "met", values, kind="met")
     if key in matches.missing:

@@ -5,28 +5,35 @@ Every trap measured in ../shared/reference/durable-rules-notes.md is handled her
     verdicts are computed after the whole case has been asserted), so early
     firing cannot produce a wrong verdict and no `$not` negation is used at all;
   * exactly one ruleset per process (enforced by a module-level guard);
-  * a catch-all rule, so no fact is ever "not handled";
+  * a catch-all rule that never fires, so no fact is ever "not handled";
+  * one sentinel fact per session, so an action always runs before its state is deleted;
   * fact ids are unique per scenario session (`sid|event id`);
   * the session state is deleted after every case;
   * exceptions inside actions are recorded and re-raised to the caller;
   * no empty batches are asserted;
   * the host's background timer threads are never started.
+Matching runs durable's own C calls in a lean loop (`_assert_and_act`): about one action per
+trigger, candidate or satisfied match, none per fact.
 The C core can still crash the process: callers run this behind
 auditor.engine.isolation, where a crash costs one case.
 """
 
 from __future__ import annotations
 
+import json
 from importlib.metadata import version
 from typing import Any, Callable
 
+import durable_rules_engine as _engine
 from durable import engine as durable
 
-from .expr import AND, dnf, to_durable
+from .expr import dnf, to_durable
 from .matches import Matches
 from .plan import Plan, link_expr, obligation, obligation_expr
+from .wire import SESSION, wanted_values, wire_facts
 
 RULESET = "auditor"
+NEVER = "__never__"  # a `kind` no fact has: the catch-all's second fact
 _hosts_created = 0
 
 
@@ -49,7 +56,12 @@ class _QuietHost(durable.Host):
 
 
 def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
-    """The durable-rules definition (a plain dict); the action names carry the plan key."""
+    """The durable-rules definition (a plain dict); the action names carry the plan key.
+
+    No rule decides `missing`: which of a plan's needed fields a trigger lacks is read from the
+    trigger fact the engine hands to the trigger action (it is exactly `trigger and $nex key`), so
+    a trigger costs one action, not one more per absent field.
+    """
     rules: dict[str, Any] = {}
 
     def add(name: str, run: str, expr: Any, before: list[dict[str, Any]] | None = None, alias: str = "a") -> None:
@@ -67,9 +79,14 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
             add(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins, "b")
         if plan.satisfied is not None:
             add(f"{prefix}_satisfied", f"satisfied|{plan.key}", plan.satisfied)
-        for k, key in enumerate(plan.missing_keys):
-            add(f"{prefix}_missing{k}", f"missing|{plan.key}|{key}", AND(plan.trigger, ("nex", key)))
-    rules["catch_all"] = {"all": [{"m": {"$ex": {"kind": 1}}}], "run": "noop"}
+    # Trap 4: every fact must reach some rule or the batch raises MessageNotHandledException. The
+    # catch-all's first test takes every fact; its second waits for a fact that never exists, so
+    # it never fires and costs no action (a firing no-op was half of all actions).
+    rules["catch_all"] = {"all": [{"m": {"$ex": {"kind": 1}}}, {"n": {"kind": NEVER}}], "run": "noop"}
+    # Trap 16: `delete_state` of a session in which no action ran can crash the C core (measured:
+    # "free(): invalid size" on a fresh engine). One sentinel fact per session fires this no-op,
+    # so every session runs at least one action, as every session did when the catch-all fired.
+    rules["session"] = {"all": [{"m": {"kind": SESSION}}], "run": "noop"}
     return rules
 
 
@@ -84,41 +101,85 @@ class DurableEngine:
         self._plans = {p.key: p for p in plans}
         self._matches = Matches()
         self._errors: list[BaseException] = []
+        self._types, self._rels = wanted_values(plans)
         definition = compile_ruleset(plans)
-        actions = {rule["run"]: self._action(rule["run"]) for rule in definition.values()}
+        handlers = {rule["run"]: self._handler(rule["run"]) for rule in definition.values()}
+        # Our own loop calls these with the matched frame; the host's (e.g. `_host.assert_facts`) with a Closure.
+        self._by_rule = {name: handlers[rule["run"]] for name, rule in definition.items()}
+        actions = {run: _closure_action(handler) for run, handler in handlers.items()}
         self._host = _QuietHost(actions, definition)
+        self._ruleset = self._host.get_ruleset(RULESET)
 
-    def _action(self, name: str) -> Callable[[Any], None]:
-        kind, _, rest = name.partition("|")
-        key, _, field_name = rest.partition("|")
+    def _handler(self, name: str) -> Callable[[dict[str, Any]], None]:
+        """What one rule's action does with the matched frame ({alias: fact}); it only records matches."""
+        kind, _, key = name.partition("|")
+        plan = self._plans.get(key)
 
-        def run(c: Any) -> None:
+        def run(frame: dict[str, Any]) -> None:
             try:
                 if kind == "trigger":
-                    if c.a["eid"] in self._matches.triggers.get(key, ()):
+                    a = frame["a"]
+                    eid = a["eid"]
+                    if eid in self._matches.triggers.get(key, ()):
                         return  # matched by a second disjunct: its obligation exists already
-                    self._matches.add_trigger(key, c.a["eid"])
-                    plan = self._plans[key]
+                    self._matches.add_trigger(key, eid)
                     if plan.counterpart is not None:
-                        c.assert_fact(obligation(plan, dict(c.a._d)))
+                        self._ruleset.assert_fact(obligation(plan, a))
+                    for field_name in plan.missing_keys:  # the former `trigger and $nex key` rules
+                        if field_name not in a:
+                            self._matches.add_missing(key, eid, field_name)
                 elif kind == "candidate":
-                    self._matches.add_candidate(key, c.o["trigger"], c.b["eid"])
+                    self._matches.add_candidate(key, frame["o"]["trigger"], frame["b"]["eid"])
                 elif kind == "satisfied":
-                    self._matches.satisfied.add((key, c.a["eid"]))
-                elif kind == "missing":
-                    self._matches.add_missing(key, c.a["eid"], field_name)
+                    self._matches.satisfied.add((key, frame["a"]["eid"]))
             except BaseException as exc:  # trap 6: the engine would swallow it
                 self._errors.append(exc)
 
         return run
 
     def match(self, facts: list[dict[str, Any]], sid: str) -> Matches:
+        return self.match_wire(wire_facts(facts, sid, self._types, self._rels), sid)
+
+    def match_wire(self, text: str | None, sid: str) -> Matches:
+        """Match one scenario given as the JSON text from `wire.wire_facts` (None: nothing to assert)."""
         self._matches, self._errors = Matches(), []
-        if facts:  # trap 11: an empty batch segfaults
+        if text is not None:  # trap 11: an empty batch segfaults (wire_facts never gives one)
             try:
-                self._host.assert_facts(RULESET, facts)
+                self._assert_and_act(text)
             finally:
                 self._host.delete_state(RULESET, sid)
         if self._errors:
             raise RuntimeError(f"rule action failed: {self._errors[0]!r}") from self._errors[0]
         return self._matches
+
+    def _assert_and_act(self, text: str) -> None:
+        """Assert one scenario and run its actions: the calls durable's `Ruleset.assert_facts` and
+        `Ruleset._flush_actions` make, without their per-action Closure, clock reads and state
+        re-encoding (our actions never change the session state, and run synchronously)."""
+        ruleset = self._ruleset
+        handle = ruleset._handle
+        # As Ruleset.assert_facts: MessageNotHandled/MessageObserved are raised as before.
+        state_handle = ruleset._handle_result(_engine.assert_facts(handle, text), text)
+        started = _engine.start_action_for_state(handle, state_handle)
+        if not started:
+            return
+        state = json.dumps(json.loads(started[0]), ensure_ascii=False)
+        message = started[1]
+        by_rule = self._by_rule
+        while message:
+            for rule_name, frame in json.loads(message).items():
+                by_rule[rule_name](frame)
+                break
+            try:
+                _engine.update_state(handle, state)
+                message = _engine.complete_and_start_action(handle, state_handle)
+            except BaseException:
+                _engine.abandon_action(handle, state_handle)
+                raise
+
+
+def _closure_action(handler: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
+    def run(c: Any) -> None:
+        handler(c._m)
+
+    return run

@@ -104,6 +104,24 @@ def holds(expr: Expr, fact: dict[str, Any], bound: dict[str, dict[str, Any]] | N
     return {"gt": value > want, "gte": value >= want, "lt": value < want, "lte": value <= want}[op]
 
 
+def required_values(expr: Expr, key: str) -> frozenset[Any] | None:
+    """The values of `key` a fact must have for `expr` to hold, or None if `expr` does not restrict them.
+
+    Exact for what it returns: `holds(expr, fact)` implies `fact[key]` is one of the values (an `eq`
+    with a boolean constant is left unrestricted, since booleans are compared apart from numbers).
+    """
+    op = expr[0]
+    if op == "eq" and expr[1] == key and not isinstance(expr[2], bool):
+        return frozenset([expr[2]])
+    if op == "and":
+        found = [r for r in (required_values(e, key) for e in expr[1]) if r is not None]
+        return frozenset.intersection(*found) if found else None
+    if op == "or":
+        parts = [required_values(e, key) for e in expr[1]]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    return None
+
+
 def dnf(expr: Expr) -> list[list[Expr]]:
     """Disjunctive normal form: a list of flat conjunctions of atoms.
 

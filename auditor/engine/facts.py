@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import itertools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..errors import InputError, Problem
@@ -42,13 +42,21 @@ class Scenario:
         return " and ".join(parts)
 
 
+_EPOCH = datetime(1970, 1, 1)
+_SECOND = timedelta(seconds=1)
+
+
 def epoch(moment: datetime) -> int:
     """Wall-clock seconds, read as UTC so results never depend on the machine's time zone."""
+    if moment.tzinfo is None:  # the same as calendar.timegm(moment.timetuple()): whole seconds, rounded down
+        return (moment - _EPOCH) // _SECOND
     return calendar.timegm(moment.timetuple())
 
 
 def record_groups(chron: Chronology) -> dict[str, str]:
     """Map each event id to the key of its group of same-event records (its own id if alone)."""
+    if not any(e.same_event_as for e in chron.events):  # the usual chronology: every record alone
+        return {e.id: e.id for e in chron.events}
     parent = {e.id: e.id for e in chron.events}
 
     def find(x: str) -> str:
@@ -70,6 +78,8 @@ def record_groups(chron: Chronology) -> dict[str, str]:
 
 
 def scenarios(chron: Chronology) -> list[Scenario]:
+    if not any(e.same_event_as for e in chron.events):  # one reading: the chronology as recorded
+        return [Scenario(0, (), tuple(chron.events))]
     groups = record_groups(chron)
     alternatives: dict[str, list[str]] = {}
     for event in chron.events:
@@ -92,25 +102,39 @@ def scenarios(chron: Chronology) -> list[Scenario]:
 
 def event_fact(event: Event, chron: Chronology, sid: str) -> dict[str, Any]:
     case = chron.case
+    return _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron), case.id)
+
+
+def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
+    return [("c_" + name, value.value) for name, value in chron.case.facts.items()]
+
+
+def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tuple[str, Any]],
+                case_id: str) -> dict[str, Any]:
     fact: dict[str, Any] = {
         "id": f"{sid}|{event.id}", "sid": sid, "kind": "event", "eid": event.id, "type": event.type,
-        "agency": event.agency, "recorded_by": event.record_of, "area": case.area or "", "jur": case.jurisdiction,
+        "agency": event.agency, "recorded_by": event.recorded_by or event.agency, "area": area, "jur": jur,
         "t_lo": epoch(event.date.earliest), "t_hi": epoch(event.date.latest),
     }
-    for name, value in case.facts.items():
-        fact["c_" + name] = value.value
+    fact.update(case_items)
     for name, value in event.attrs.items():
         fact["a_" + name] = value
     if len(fact) > MAX_PROPERTIES:  # trap 10: the C core's limit per fact
-        raise InputError([Problem(chron.case.id, None, f"events.{event.id}",
+        raise InputError([Problem(case_id, None, f"events.{event.id}",
                                   f"{len(fact)} properties with the case facts; the engine takes at most {MAX_PROPERTIES}")])
     return fact
 
 
 def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict[str, Any]]:
-    kept = {e.id for e in scenario.events}
-    facts = [event_fact(e, chron, sid) for e in scenario.events]
+    case = chron.case
+    area, jur, items = case.area or "", case.jurisdiction, _case_items(chron)
+    facts = [_event_fact(e, sid, area, jur, items, case.id) for e in scenario.events]
+    kept = None
     for event in scenario.events:
+        if not event.links:
+            continue
+        if kept is None:
+            kept = {e.id for e in scenario.events}
         for relation, targets in sorted(event.links.items()):
             for target in targets:
                 if target in kept:

@@ -4,10 +4,15 @@ The parent never imports the engine's C state; the child builds the one ruleset
 it is allowed (one per process) and answers match requests over a pipe. If the
 child dies, the parent reports the case it was working on as an `EngineCrash`
 and starts a fresh child for the next case.
+
+A request is the scenario's JSON text for the C core (`wire.wire_facts`, made in the
+parent) after a line with the session id; the child passes the text on as it is, and
+answers with the `Matches`. An empty request stops the child.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 from multiprocessing.connection import Connection
 from typing import Any
@@ -15,6 +20,7 @@ from typing import Any
 from ..errors import EngineCrash
 from .matches import Matches
 from .plan import Plan
+from .wire import wanted_values, wire_facts
 
 
 def _serve(conn: Connection, plans: list[Plan]) -> None:
@@ -23,12 +29,13 @@ def _serve(conn: Connection, plans: list[Plan]) -> None:
     engine = DurableEngine(plans)
     conn.send(("ready", None))
     while True:
-        request = conn.recv()
-        if request is None:
+        request = conn.recv_bytes()
+        if not request:
             return
-        facts, sid = request
+        head, _, text = request.partition(b"\n")
+        sid = json.loads(head)
         try:
-            conn.send(("ok", engine.match(facts, sid).canonical()))
+            conn.send(("ok", engine.match_wire(text.decode("utf-8"), sid)))
         except Exception as exc:  # an action error: report it, keep serving
             conn.send(("error", repr(exc)))
 
@@ -40,6 +47,7 @@ class IsolatedEngine:
 
     def __init__(self, plans: list[Plan]):
         self._plans = plans
+        self._types, self._rels = wanted_values(plans)
         self._context = mp.get_context("fork")
         self._process: Any = None
         self._conn: Connection | None = None
@@ -64,15 +72,19 @@ class IsolatedEngine:
         return payload
 
     def match(self, facts: list[dict[str, Any]], sid: str) -> Matches:
+        text = wire_facts(facts, sid, self._types, self._rels)
+        if text is None:  # no fact any rule can match: the engine would assert nothing
+            return Matches()
         if self._process is None or not self._process.is_alive():
             self._start()
         assert self._conn is not None
         try:
-            self._conn.send((facts, sid))
+            self._conn.send_bytes(json.dumps(sid).encode("utf-8") + b"\n" + text.encode("utf-8"))
         except (BrokenPipeError, OSError):
             code = self._stop()
             raise EngineCrash(f"the rule engine process died before matching {sid} (exit code {code})") from None
-        return Matches.from_canonical(self._receive(f"matching {sid}"))
+        matches: Matches = self._receive(f"matching {sid}")
+        return matches
 
     def _stop(self) -> int | None:
         if self._process is None:
@@ -87,7 +99,7 @@ class IsolatedEngine:
     def close(self) -> None:
         if self._conn is not None and self._process is not None and self._process.is_alive():
             try:
-                self._conn.send(None)
+                self._conn.send_bytes(b"")
             except OSError:
                 pass
         self._stop()

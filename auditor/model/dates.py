@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -122,6 +123,12 @@ def _day(d: date) -> dict[str, Any]:
 
 
 def _parse_text(text: str) -> dict[str, Any]:
+    return dict(_parse_text_cached(text))  # a copy: callers may not share the cached dict
+
+
+@lru_cache(maxsize=8192)
+def _parse_text_cached(text: str) -> dict[str, Any]:
+    """Parse a date as written (a pure function of the text; invalid text raises and is not cached)."""
     if _DATETIME.match(text):
         try:
             moment = datetime.fromisoformat(text.replace(" ", "T"))
