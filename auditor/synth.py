@@ -37,6 +37,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from . import workdays
+from .workdays import add_working_days, is_working_day, working_days_between
 
 GENERATOR = "auditor-synth/1"
 SOURCE_KEY = "chronology"
@@ -295,71 +296,10 @@ def generate(n: int, seed: int, events: int = 40, departure_rate: float = 0.3, *
     return list(iter_cases(n, seed, events, departure_rate, **rates))
 
 
-# -- working days, from a table (auditor.workdays counts day by day; the tests check they agree) ------
-
-_TABLE_FIRST = date(2004, 1, 1)
-_TABLE_LAST = date(2029, 12, 31)
-_table: tuple[list[int], list[date], list[bool]] | None = None
-
-
-def _tables() -> tuple[list[int], list[date], list[bool]]:
-    """For each day from _TABLE_FIRST: working days up to and including it; the working days; is it one."""
-    global _table
-    if _table is None:
-        counts: list[int] = []
-        days: list[date] = []
-        flags: list[bool] = []
-        day = _TABLE_FIRST
-        while day <= _TABLE_LAST:
-            ok = workdays.is_working_day(day)
-            flags.append(ok)
-            if ok:
-                days.append(day)
-            counts.append(len(days))
-            day += _ONE
-        _table = (counts, days, flags)
-    return _table
-
-
-def add_working_days(day: date, n: int) -> date:
-    """The nth working day after `day` (n >= 0), as auditor.workdays.add_working_days."""
-    counts, days, _ = _tables()
-    i = day.toordinal() - _ORD0
-    if n <= 0 or not 0 <= i < len(counts) or counts[i] + n > len(days):
-        return workdays.add_working_days(day, n)
-    return days[counts[i] + n - 1]
-
-
-def subtract_working_days(day: date, n: int) -> date:
-    counts, days, _ = _tables()
-    i = day.toordinal() - _ORD0
-    if n <= 0 or not 1 <= i < len(counts) or counts[i - 1] - n < 0:
-        return workdays.subtract_working_days(day, n)
-    return days[counts[i - 1] - n]
-
-
-def working_days_between(start: date, end: date) -> int:
-    counts, _, _ = _tables()
-    i, j = start.toordinal() - _ORD0, end.toordinal() - _ORD0
-    if not (0 <= i < len(counts) and 0 <= j < len(counts)):
-        return workdays.working_days_between(start, end)
-    return counts[j] - counts[i]
-
-
-def is_working_day(day: date) -> bool:
-    _, _, flags = _tables()
-    i = day.toordinal() - _ORD0
-    return flags[i] if 0 <= i < len(flags) else workdays.is_working_day(day)
-
-
-_ORD0 = _TABLE_FIRST.toordinal()
-
+# -- calendar arithmetic: the auditor's own, so planted deadlines are counted exactly as the rules count them --
 
 def add_months(day: date, n: int) -> date:
-    """The same day n calendar months on, or that month's last day when it is shorter (as the rules count)."""
-    month = day.month - 1 + n
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return workdays.shift_days(day, n, "months")
 
 
 # -- the builder ----------------------------------------------------------------------------------
@@ -468,7 +408,7 @@ class _Builder:
 
     @staticmethod
     def wd(day: date, n: int) -> date:
-        return add_working_days(day, n) if n >= 0 else subtract_working_days(day, -n)
+        return add_working_days(day, n)  # negative n counts back
 
     @staticmethod
     def on_or_after(day: date) -> date:

@@ -8,13 +8,12 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from datetime import date, timedelta
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from auditor import synth, workdays
+from auditor import synth
 from auditor.audit import audit
 from auditor.chronology_loader import chronology_from_text
 from auditor.engine import engine_version
@@ -171,18 +170,6 @@ def test_rule_table_matches_the_rulebook(rulebook):
         ends = [v.in_force.end for v in variants]
         assert (None if None in ends else max(ends)) == last, rule_id
     assert set(synth.DEPARTURES) == set(synth.RULES)
-
-
-def test_working_day_table_agrees_with_auditor_workdays():
-    day = date(2006, 1, 1)
-    while day < date(2026, 1, 1):
-        for n in (1, 7, 10, 15, 45):
-            assert synth.add_working_days(day, n) == workdays.add_working_days(day, n)
-            assert synth.subtract_working_days(day, n) == workdays.subtract_working_days(day, n)
-        assert synth.working_days_between(day, day + timedelta(days=40)) == \
-            workdays.working_days_between(day, day + timedelta(days=40))
-        assert synth.is_working_day(day) == workdays.is_working_day(day)
-        day += timedelta(days=13)
 
 
 # -- planted departures ---------------------------------------------------------------------------
