@@ -1,10 +1,13 @@
-"""Writing files so that an interrupted run never leaves half of one: write beside it, then rename."""
+"""Writing files: atomically (an interrupted run never leaves half of one), and zip packages reproducibly."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import IO, Callable
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -21,3 +24,28 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def stable_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], compresslevel: int | None = None,
+               stream: dict[str, Callable[[bytes, IO[bytes]], None]] | None = None) -> bytes:
+    """An Office package (docx, xlsx) again with fixed timestamps and a fixed entry order: equal inputs, equal bytes.
+
+    `stream` names entries whose content a function writes itself (given the original content and the
+    open entry), so a large sheet can be streamed in rather than built in memory.
+    """
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        for name in [n for n in first if n in names] + sorted(n for n in names if n not in first):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            writer = (stream or {}).get(name)
+            if writer is None:
+                target.writestr(info, source.read(name), compresslevel=compresslevel)
+            else:
+                with target.open(info, "w") as handle:
+                    writer(source.read(name), handle)
+    return out.getvalue()

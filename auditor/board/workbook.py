@@ -23,7 +23,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -32,6 +32,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ..output import stable_zip
 from ..reports.render import LIMITS
 from .page import READING, STATUS_MEANING
 from .writers import safe_cell, views
@@ -347,31 +348,17 @@ def _window(since: str | None, until: str | None) -> str:
 
 def _stable_package(data: bytes, matrix_path: str, matrix_rows: Iterable[str]) -> bytes:
     """The package with fixed timestamps and a fixed entry order, and the Matrix's rows streamed into its sheet."""
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    names = [n for n in first if n in names] + sorted(n for n in names if n not in first)
-    out = io.BytesIO()
-    with source, zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=ZIP_STAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            content = source.read(name)
-            if name != matrix_path:
-                target.writestr(info, content)
-                continue
-            xml = content.decode("utf-8")
-            cut = xml.rindex("</sheetData>")
-            with target.open(info, "w") as stream:
-                stream.write(xml[:cut].encode("utf-8"))
-                chunk: list[str] = []
-                for row in matrix_rows:
-                    chunk.append(row)
-                    if len(chunk) == 1000:
-                        stream.write("".join(chunk).encode("utf-8"))
-                        chunk = []
+    def matrix(content: bytes, stream: IO[bytes]) -> None:
+        xml = content.decode("utf-8")
+        cut = xml.rindex("</sheetData>")
+        stream.write(xml[:cut].encode("utf-8"))
+        chunk: list[str] = []
+        for row in matrix_rows:
+            chunk.append(row)
+            if len(chunk) == 1000:
                 stream.write("".join(chunk).encode("utf-8"))
-                stream.write(xml[cut:].encode("utf-8"))
-    return out.getvalue()
+                chunk = []
+        stream.write("".join(chunk).encode("utf-8"))
+        stream.write(xml[cut:].encode("utf-8"))
+
+    return stable_zip(data, ZIP_STAMP, stream={matrix_path: matrix})

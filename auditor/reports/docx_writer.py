@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from docx import Document
@@ -32,6 +31,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ..appendix.model import Appendix
+from ..output import stable_zip
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4 portrait
 MARGIN = Cm(2.0)
@@ -365,25 +365,8 @@ class _Writer:
                 package.rels.pop(rid)
         raw = io.BytesIO()
         self.doc.save(raw)
-        return _stable_zip(raw.getvalue(), day)
-
-
-def _stable_zip(data: bytes, day: date) -> bytes:
-    """The same package with fixed timestamps and a fixed entry order, so equal inputs give equal bytes."""
-    stamp = (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)  # zip's epoch
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    names = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, entries[name], compresslevel=9)
-    return out.getvalue()
+        stamp = (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)  # zip's epoch
+        return stable_zip(raw.getvalue(), stamp, compresslevel=9)
 
 
 def _bookmark_name(anchor: str) -> str:
