@@ -206,7 +206,7 @@ def batch_command(
 
       auditor batch cases.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from .batch.runner import FORMATS, count_inputs, progress_bar, run_batch
+    from .batch.runner import FORMATS, progress_bar, run_batch
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -215,7 +215,7 @@ def batch_command(
     if executor is Executor.dask and not scheduler:
         raise InputError([Problem("--scheduler", None, "", "the dask executor needs --scheduler ADDRESS")])
     window = (parse_day(since) if since else None, parse_day(until) if until else None)
-    with progress_bar(count_inputs(inputs)) as bar:
+    with progress_bar(inputs) as bar:
         result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
                            rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
                            scheduler=scheduler, compare=compare, on_progress=bar.update)

@@ -344,8 +344,9 @@ def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency
                             date=r.text(e.date.human()), agency=agency_name[e.agency], flagged=e.id in flagged)
               for e in chron.events if e.agency in lane_ids]
     windows = []
+    by_id = {f.id: f for f in result.findings}
     for v in views:
-        finding = next(f for f in result.findings if f.id == v.id)
+        finding = by_id[v.id]
         deadline = finding.figures.get("deadline") or finding.figures.get("expected_by")
         trigger = next((e for e in finding.evidence if e.role == "trigger"), None)
         if not deadline or trigger is None:

@@ -134,8 +134,14 @@ def _write_pack(out: Path, data: dict[str, Any], formats: tuple[str, ...]) -> li
     return written
 
 
-def progress_bar(total: int) -> Any:
-    """Cases done, rate and time left on a terminal; silent when stderr is not one."""
+def progress_bar(specs: list[str]) -> Any:
+    """Cases done, rate and time left on a terminal; silent when stderr is not one.
+
+    The total needs a first pass over the inputs (JSON-lines files are read twice), so it is
+    counted only when the bar will be shown.
+    """
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="case", disable=not sys.stderr.isatty(), file=sys.stderr, smoothing=0.1)
+    shown = sys.stderr.isatty()
+    return tqdm(total=count_inputs(specs) if shown else None, unit="case", disable=not shown, file=sys.stderr,
+                smoothing=0.1)
