@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
-from ..reports.render import LIMITS
+from ..reports.render import LIMITS, environment
 
 GRID_LIMIT = 500
 ERRORS_SHOWN = 200
@@ -50,8 +50,7 @@ def board_html(data: dict[str, Any]) -> str:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("auditor", "reports/templates"), undefined=StrictUndefined,
-                      autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env = environment()  # board.html.j2 is autoescaped by its extension
     env.filters["pct"] = _pct
     env.filters["ukdate"] = _ukdate
     env.filters["points"] = _points

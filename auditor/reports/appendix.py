@@ -11,34 +11,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError,
-                    TemplateSyntaxError, select_autoescape)
+from jinja2 import TemplateError, TemplateSyntaxError
 
 from ..appendix.model import Appendix
 from ..errors import InputError, Problem
-from .render import _md_escape
+from .render import environment
 
 APPENDIX_FORMATS = ("md", "html", "docx")
-
-
-def environment(templates: Path | None = None) -> Environment:
-    loaders: list[Any] = [PackageLoader("auditor", "reports/templates")]
-    if templates is not None:
-        loaders.insert(0, FileSystemLoader(str(templates)))
-    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True,
-                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False))
-    env.filters["md"] = _md_escape
-    env.filters["tojson_line"] = _json_line
-    return env
-
-
-def _json_line(value: Any) -> str:
-    """One JSON object on one line, whatever line separators the chronology's text holds."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085")
 
 
 def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None) -> bytes:

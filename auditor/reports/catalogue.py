@@ -7,7 +7,7 @@ from itertools import groupby
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import citations_of, describe_check
 from ..rulebook.schema import Rule
-from .render import markdown_environment
+from .render import environment
 
 
 def catalogue_markdown(book: Rulebook, rules: list[Rule], selection: str = "") -> str:
@@ -16,7 +16,7 @@ def catalogue_markdown(book: Rulebook, rules: list[Rule], selection: str = "") -
     variants = {r.id: book.variants_of(r.id) for r in rules}
     citations = {r.id: citations_of(book, r.id) for r in rules}
     every = [c for cites in citations.values() for c in cites]
-    return markdown_environment().get_template("catalogue.md.j2").render(
+    return environment().get_template("catalogue.md.j2").render(
         book=book, rules=rules, selection=selection, families=families, variants=variants, citations=citations,
         checks={v.key: describe_check(v.check) for vs in variants.values() for v in vs},
         unverified=sum(1 for c in every if not c.verified), total_citations=len(every))

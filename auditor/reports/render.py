@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections import Counter
+from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from pydantic_core import to_json
 
 from ..audit import AuditResult
@@ -100,15 +102,28 @@ def _table(result: AuditResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def markdown_environment() -> Environment:
-    env = Environment(loader=PackageLoader("auditor", "reports/templates"), undefined=StrictUndefined,
-                      autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+def environment(templates: Path | None = None) -> Environment:
+    """The one Jinja2 environment for every report: package templates, an author's folder first if given,
+    autoescaping for `*.html.j2` only, and the `md` and `tojson_line` filters."""
+    loaders: list[Any] = [PackageLoader("auditor", "reports/templates")]
+    if templates is not None:
+        loaders.insert(0, FileSystemLoader(str(templates)))
+    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True,
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False))
     env.filters["md"] = _md_escape
+    env.filters["tojson_line"] = _json_line
     return env
 
 
+def _json_line(value: Any) -> str:
+    """One JSON object on one line, whatever line separators the chronology's text holds."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085")
+
+
 def _markdown(result: AuditResult) -> str:
-    return markdown_environment().get_template("findings.md.j2").render(
+    return environment().get_template("findings.md.j2").render(
         r=result, case=result.chronology.case, counts=summary_counts(result.findings),
         groups=grouped(result.findings), limits=LIMITS)
 
