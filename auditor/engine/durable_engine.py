@@ -27,7 +27,7 @@ from typing import Any, Callable
 import durable_rules_engine as _engine
 from durable import engine as durable
 
-from .expr import dnf, to_durable
+from .expr import dnf, to_durable, to_durable_tree
 from .matches import Matches
 from .plan import Plan, link_expr, obligation, obligation_expr
 from .wire import SESSION, wanted_values, wire_facts
@@ -64,21 +64,22 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
     """
     rules: dict[str, Any] = {}
 
-    def add(name: str, run: str, expr: Any, before: list[dict[str, Any]] | None = None, alias: str = "a") -> None:
-        # One flat rule per disjunct; a fact matching several disjuncts is recorded once (sets).
+    def joined(name: str, run: str, expr: Any, before: list[dict[str, Any]]) -> None:
+        # Trap 14: next to joins, one flat rule per disjunct; a fact matching several is recorded once (sets).
         for d, conjunction in enumerate(dnf(expr)):
-            rules[f"{name}_{d}"] = {"all": (before or []) + [{alias: to_durable(conjunction)}], "run": run}
+            rules[f"{name}_{d}"] = {"all": before + [{"b": to_durable(conjunction)}], "run": run}
 
     for n, plan in enumerate(plans):
         prefix = f"r{n}"
-        add(f"{prefix}_trigger", f"trigger|{plan.key}", plan.trigger)
+        rules[f"{prefix}_trigger"] = {"all": [{"a": to_durable_tree(plan.trigger)}], "run": f"trigger|{plan.key}"}
         if plan.counterpart is not None:
             joins = [{"o": to_durable(dnf(obligation_expr(plan))[0])}]
             if plan.link:
                 joins.append({"l": to_durable(dnf(link_expr(plan))[0])})
-            add(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins, "b")
+            joined(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins)
         if plan.satisfied is not None:
-            add(f"{prefix}_satisfied", f"satisfied|{plan.key}", plan.satisfied)
+            rules[f"{prefix}_satisfied"] = {"all": [{"a": to_durable_tree(plan.satisfied)}],
+                                            "run": f"satisfied|{plan.key}"}
     # Trap 4: every fact must reach some rule or the batch raises MessageNotHandledException. The
     # catch-all's first test takes every fact; its second waits for a fact that never exists, so
     # it never fires and costs no action (a firing no-op was half of all actions).
@@ -121,7 +122,7 @@ class DurableEngine:
                     a = frame["a"]
                     eid = a["eid"]
                     if eid in self._matches.triggers.get(key, ()):
-                        return  # matched by a second disjunct: its obligation exists already
+                        return  # matched twice (by two rules): its obligation exists already
                     self._matches.add_trigger(key, eid)
                     if plan.counterpart is not None:
                         self._ruleset.assert_fact(obligation(plan, a))
@@ -155,7 +156,8 @@ class DurableEngine:
     def _assert_and_act(self, text: str) -> None:
         """Assert one scenario and run its actions: the calls durable's `Ruleset.assert_facts` and
         `Ruleset._flush_actions` make, without their per-action Closure, clock reads and state
-        re-encoding (our actions never change the session state, and run synchronously)."""
+        write-back (`update_state`: our actions never change the session state, and run synchronously;
+        skipping it gave the same matches on 370 scenarios and about 20% less engine time, measured)."""
         ruleset = self._ruleset
         handle = ruleset._handle
         # As Ruleset.assert_facts: MessageNotHandled/MessageObserved are raised as before.
@@ -163,15 +165,13 @@ class DurableEngine:
         started = _engine.start_action_for_state(handle, state_handle)
         if not started:
             return
-        state = json.dumps(json.loads(started[0]), ensure_ascii=False)
         message = started[1]
         by_rule = self._by_rule
         while message:
             for rule_name, frame in json.loads(message).items():
                 by_rule[rule_name](frame)
                 break
-            try:
-                _engine.update_state(handle, state)
+            try:  # no update_state: our actions never change the session state
                 message = _engine.complete_and_start_action(handle, state_handle)
             except BaseException:
                 _engine.abandon_action(handle, state_handle)
