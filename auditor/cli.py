@@ -121,6 +121,8 @@ def report_command(
                                      "SOURCE_DATE_EPOCH if set, else today."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Folder of templates that replace the "
                                              "built-in appendix.md.j2, appendix.html.j2 or appendix.docx.j2."),
+    exercise: bool = typer.Option(False, "--exercise", help="HTML only: a training exercise, with the chronology "
+                                  "and timeline shown and every finding hidden behind a reveal control."),
     rules: Optional[Path] = RULES_OPTION,
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
 ) -> None:
@@ -134,6 +136,8 @@ def report_command(
       auditor report case.yaml --format html --decisions decisions.yaml --redact --output appendix.html
 
       auditor report case.yaml --format md --date 2026-11-25
+
+      auditor report case.yaml --format html --exercise --output exercise.html
     """
     from .appendix.decisions import load_decisions
     from .appendix.model import build_appendix
@@ -141,6 +145,8 @@ def report_command(
 
     if fmt is AppendixFormat.docx and output is None:
         raise InputError([Problem("--output", None, "", "a Word appendix needs --output FILE.docx")])
+    if exercise and fmt is not AppendixFormat.html:
+        raise InputError([Problem("--exercise", None, "", "exercise mode is an HTML page: use --format html")])
     book = load_rulebook(rules)
     result = audit_path(case, book, engine.value)
     chosen, digest = {}, ""
@@ -150,7 +156,7 @@ def report_command(
     appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest)
     for warning in appendix.identifier_warnings:
         typer.echo(f"warning: possible identifier remains: {warning}", err=True)
-    write_output(render_appendix(appendix, fmt.value, templates), output)
+    write_output(render_appendix(appendix, fmt.value, templates, exercise), output)
 
 
 @app.command("review")
@@ -373,13 +379,14 @@ def _rulebook_root(path: Optional[Path]) -> tuple[Optional[Path], Optional[Path]
     raise InputError([Problem(str(path), None, "", "not inside a rulebook folder (none of its parents has rulebook.yaml)")])
 
 
-def _register_synth() -> None:
-    from .synth_cli import register
+def _register_commands() -> None:
+    from . import import_cli, synth_cli
 
-    register(app)
+    synth_cli.register(app)
+    import_cli.register(app)
 
 
-_register_synth()
+_register_commands()
 
 
 @app.command("version")

@@ -460,3 +460,48 @@ def test_a_screenshot_of_the_timeline_is_a_real_colourful_png(founding_page):
     assert 20_000 < len(shot) < 5_000_000
     assert colours > 16, f"only {colours} distinct colours: the timeline looks blank"
     assert founding_page.problems == []
+
+
+# --- exercise mode (auditor report --exercise): the chronology first, the findings behind a reveal --------------
+
+@pytest.fixture(scope="module")
+def exercise_html(appendix) -> str:
+    return render_appendix(appendix, "html", exercise=True).decode("utf-8")
+
+
+def test_exercise_mode_shows_the_chronology_and_gives_nothing_away_before_the_reveal(exercise_html, appendix, result):
+    before, _, after = exercise_html.partition('<details class="reveal" id="reveal">')
+    assert after, "the findings should sit inside the reveal control"
+    assert "data-finding-item" not in before and "data-window" not in before
+    assert 'class="mark flagged"' not in before and "Findings:" not in before  # no counts in the method either
+    for event in result.chronology.events[:5]:  # the learners read the chronology's own words
+        assert html_escape(event.summary) in before
+    articles = r"<article[^>]*data-finding-item"
+    assert len(re.findall(articles, after)) == len(appendix.findings) + len(appendix.met) > 0
+    assert exercise_html == render_appendix(appendix, "html", exercise=True).decode("utf-8")
+
+
+def test_exercise_mode_is_for_html_only(appendix):
+    with pytest.raises(ValueError, match="HTML"):
+        render_appendix(appendix, "md", exercise=True)
+
+
+def test_in_the_browser_the_findings_appear_only_when_revealed(browser, tmp_path, exercise_html, appendix):
+    path = tmp_path / "exercise.html"
+    path.write_text(exercise_html, encoding="utf-8")
+    opened = Opened(browser, path)
+    try:
+        shown = """() => Array.from(document.querySelectorAll('[data-finding-item]')).filter(e => e.checkVisibility()).length"""
+        assert opened.page.evaluate(shown) == 0
+        assert opened.page.is_visible("table.chronology")
+        opened.page.click("details.reveal > summary")
+        assert opened.page.evaluate(shown) == len(appendix.findings) + len(appendix.met)
+        assert opened.problems == []
+    finally:
+        opened.page.close()
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)

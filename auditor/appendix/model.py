@@ -92,6 +92,7 @@ class TimelineEvent(_Model):
     date: str
     agency: str
     flagged: bool
+    summary: str  # shown in exercise mode, where learners read the chronology before the findings
 
 
 class TimelineWindow(_Model):
@@ -145,6 +146,13 @@ class Appendix(_Model):
     @property
     def statuses(self) -> list[str]:
         return list(dict.fromkeys(f.status_label for f in self.findings + self.met))
+
+    def for_exercise(self) -> "Appendix":
+        """The same appendix with a timeline that gives nothing away: no time limits and no entry marked as
+        relied on by a departure, so learners find the gaps themselves before revealing the findings."""
+        timeline = self.timeline.model_copy(update={
+            "windows": [], "events": [e.model_copy(update={"flagged": False}) for e in self.timeline.events]})
+        return self.model_copy(update={"timeline": timeline})
 
 
 def prose_date(day: date) -> str:
@@ -341,7 +349,8 @@ def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency
     flagged = {e.event_id for v in views if v.status in ("breach", "possible-breach") for e in v.evidence}
     events = [TimelineEvent(event_id=e.id, anchor=f"entry-{e.id}", lane=lane_ids.index(e.agency),
                             x1=x(e.date.first_day), x2=x(e.date.last_day), label=r.text(f"{e.id} {label(e.type)}"),
-                            date=r.text(e.date.human()), agency=agency_name[e.agency], flagged=e.id in flagged)
+                            date=r.text(e.date.human()), agency=agency_name[e.agency], flagged=e.id in flagged,
+                            summary=r.text(e.summary))
               for e in chron.events if e.agency in lane_ids]
     windows = []
     by_id = {f.id: f for f in result.findings}

@@ -21,13 +21,13 @@ from .render import environment
 APPENDIX_FORMATS = ("md", "html", "docx")
 
 
-def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None) -> bytes:
+def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None, exercise: bool = False) -> bytes:
     """A broken template of the author's own (--templates) is bad input, named with its file and line.
 
     The packaged templates failing is our bug, so then the error is left to propagate (exit 1).
     """
     try:
-        return _render(appendix, fmt, templates)
+        return _render(appendix, fmt, templates, exercise)
     except TemplateSyntaxError as exc:
         if templates is None:
             raise
@@ -40,12 +40,17 @@ def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None)
                          "no report was written") from None
 
 
-def _render(appendix: Appendix, fmt: str, templates: Path | None) -> bytes:
+def _render(appendix: Appendix, fmt: str, templates: Path | None, exercise: bool = False) -> bytes:
+    """`exercise` (HTML only): the chronology first, the findings behind a reveal control, for trainers."""
     env = environment(templates)
+    if exercise and fmt != "html":
+        raise ValueError("exercise mode is for the HTML page only")
+    if exercise:
+        appendix = appendix.for_exercise()
     if fmt == "md":
         return env.get_template("appendix.md.j2").render(a=appendix).encode("utf-8")
     if fmt == "html":
-        return env.get_template("appendix.html.j2").render(a=appendix).encode("utf-8")
+        return env.get_template("appendix.html.j2").render(a=appendix, exercise=exercise).encode("utf-8")
     if fmt == "docx":
         from .docx_writer import write_docx
 
