@@ -7,16 +7,24 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import IO, Callable
+from contextlib import contextmanager
+from typing import IO, Any, Callable, Iterator
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_writer(path, binary=True) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file written in pieces (a streamed import) that appears at `path` only when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
+            yield handle
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # as any new file would be, not mkstemp's owner-only mode

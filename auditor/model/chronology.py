@@ -119,6 +119,11 @@ class Event(_Strict):
     same_event_as: list[str] = Field(default_factory=list)
     source: Source
     summary: str = ""
+    # From `auditor import`: the classification patterns that gave the type and attributes
+    # ("column" when the table's own type column did), and the panel's analysis of the row.
+    # Shown to readers; no rule reads them.
+    classified_by: list[str] = Field(default_factory=list)
+    analysis: str = ""
 
     _id = field_validator("id")(_check_id)
 

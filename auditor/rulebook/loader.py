@@ -30,6 +30,8 @@ _CHECK = TypeAdapter(Check)
 PLACEHOLDERS = frozenset({"trigger", "trigger_date", "counterpart", "counterpart_date", "deadline", "limit", "late",
                           "elapsed", "expected_by", "field", "value", "chronology_end", "edition", "recorded",
                           "expectation", "missing"})
+# In the rulebook folder but not rules: the metadata, the vocabulary, and the import classification rules.
+NOT_RULE_FILES = frozenset({"rulebook.yaml", "vocabulary.yaml", "classification.yaml"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -87,7 +89,7 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
     problems: list[Problem] = []
     meta = _load_model(root / "rulebook.yaml", RulebookMeta, problems)
     vocabulary = _load_model(root / "vocabulary.yaml", Vocabulary, problems)
-    files = sorted(p for p in root.rglob("*.yaml") if p.name not in {"rulebook.yaml", "vocabulary.yaml"})
+    files = sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES)
     if not files:
         problems.append(Problem(str(root), None, "", "no rule files (*.yaml) found"))
     loaded: list[tuple[Document, RuleFile]] = []

@@ -1,0 +1,346 @@
+"""Turn a panel's chronology table into our chronology format, with a report of everything a reader should check.
+
+One pass streams the rows: each becomes an event (date read as written, agency
+mapped by the profile, type and attributes by the classification rules) written
+to a temporary JSON-lines file, while a compact index of ids, types and dates is
+kept for the checks that look across rows. A second pass adds the inferred links
+and writes the YAML. Memory therefore grows with the index, not with the text.
+
+Nothing is dropped: a row no pattern classifies becomes an event of type `other`
+and is listed in the report. Rows whose date or agency cannot be read are input
+errors (exit 2), all listed at once, because an audit on a guessed date would be
+wrong without saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+
+from ..errors import InputError, Problem
+from ..output import atomic_writer
+from ..vocabulary import Vocabulary
+from .classify import Classifier
+from .profile import ROLES, Profile, column_index, fold
+from .tables import Row, iter_rows
+from .written_dates import DateProblem, WrittenDate, parse_written_date
+
+_ID_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_REF_SPLIT = re.compile(r"[,;/\s]+")
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Note:
+    row: int
+    kind: str  # unclassified, out-of-order, duplicate, outside-scoping, date, type-from-column, linked, same-event
+    message: str
+
+
+@dataclass
+class ImportReport:
+    file: str
+    table: str
+    profile: str
+    case_id: str = ""
+    rows_read: int = 0
+    blank_rows: int = 0
+    events: int = 0
+    types: Counter[str] = field(default_factory=Counter)
+    notes: list[Note] = field(default_factory=list)
+    scoping: tuple[str, str] = ("", "")
+    scoping_from_rows: bool = False
+
+    def count(self, kind: str) -> int:
+        return sum(1 for n in self.notes if n.kind == kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """What the cross-row checks need of an event, kept for every row (the text is not)."""
+
+    id: str
+    type: str
+    earliest: date
+    latest: date
+    row: int
+    ref: str
+    same: str  # the table's "same event as" cell
+
+
+@dataclass(frozen=True)
+class LinkRule:
+    """An event of one of `source` types is linked by `rel` to the next event of one of `target` types."""
+
+    rel: str
+    source: frozenset[str]
+    target: frozenset[str]
+
+
+def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifier: Classifier, output: Path,
+                 link_rules: tuple[LinkRule, ...] = (), on_row: Callable[[], None] | None = None) -> ImportReport:
+    table = profile.table or ""
+    report = ImportReport(str(path), table or "(first)", profile.name)
+    rows = iter_rows(path, profile.table)
+    header = _header(rows, profile, path, report)
+    columns = _columns(profile, header, path)
+    doc_key = _slug(path.stem) or "import"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        agencies: set[str] = set()
+        index = _first_pass(rows, columns, profile, vocabulary, classifier, path, doc_key, report, spool, agencies,
+                            on_row)
+        links = _infer_links(index, link_rules, report)
+        same = _same_events(index, report, path)
+        case = _case_block(path, profile, doc_key, index, report)
+        case["agencies"] = sorted(agencies)
+        spool.seek(0)
+        _write_yaml(output, case, spool, links, same)
+    report.case_id = case["id"]
+    return report
+
+
+def _header(rows: Iterator[Row], profile: Profile, path: Path, report: ImportReport) -> tuple[str, ...]:
+    for row in rows:
+        report.rows_read += 1
+        if row.number == profile.header_row:
+            if row.is_blank():
+                raise _error(path, "header_row", f"row {row.number} (the header row in the profile) is empty")
+            return row.cells
+    if report.rows_read == 0:
+        raise _error(path, "", f"the table {report.table} is empty: nothing to import")
+    raise _error(path, "header_row", f"the table has only {report.rows_read} rows; the profile's header row is "
+                 f"{profile.header_row}")
+
+
+def _columns(profile: Profile, header: tuple[str, ...], path: Path) -> dict[str, int]:
+    found: dict[str, int] = {}
+    problems = []
+    headings = ", ".join(repr(h) for h in header if h) or "none"
+    for role in ROLES:
+        spec = getattr(profile.columns, role)
+        if spec is None:
+            continue
+        index = column_index(spec, header)
+        if index is None:
+            problems.append(Problem(str(path), None, f"columns.{role}",
+                                    f"the profile names column {spec!r}, which the table does not have; "
+                                    f"its headings are {headings}"))
+        else:
+            found[role] = index
+    if problems:
+        raise InputError(problems, consequence="nothing was imported")
+    return found
+
+
+def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, vocabulary: Vocabulary,
+                classifier: Classifier, path: Path, doc_key: str, report: ImportReport, spool: Any,
+                agencies: set[str], on_row: Callable[[], None] | None) -> list[Indexed]:
+    """Events to the spool; returns the index in row order and adds each agency seen to `agencies`."""
+    problems: list[Problem] = []
+    index: list[Indexed] = []
+    seen_text: dict[tuple[str, str, str], int] = {}
+    ids: set[str] = set()
+    previous: WrittenDate | None = None
+    default_year = profile.case.scoping_from.year if profile.case.scoping_from else None
+    types = vocabulary.event_type_ids()
+    where = f"{path.name} {report.table}".strip()
+
+    def cell(row: Row, role: str) -> str:
+        i = columns.get(role)
+        return row.cells[i] if i is not None and i < len(row.cells) else ""
+
+    for row in rows:
+        report.rows_read += 1
+        if on_row is not None:
+            on_row()
+        if row.is_blank():
+            report.blank_rows += 1
+            continue
+        text = cell(row, "text")
+        action = cell(row, "action")
+        written, agency_written = cell(row, "date"), cell(row, "agency")
+        try:
+            when = parse_written_date(written, previous, default_year, cell(row, "time"))
+        except DateProblem as exc:
+            problems.append(Problem(str(path), row.number, "date", f"row {row.number} of {where}: {exc}"))
+            continue
+        previous_date, previous = previous, when
+        agency = profile.agency_for(agency_written)
+        if agency is None:
+            problems.append(Problem(str(path), row.number, "agency",
+                                    f"row {row.number}: agency {agency_written!r} is not in the profile's agencies "
+                                    f"(add a line '{agency_written}: <agency id>')" if agency_written else
+                                    f"row {row.number}: no agency, and the profile has no default_agency"))
+            continue
+        given = _given_type(cell(row, "type"), types, classifier)
+        found = classifier.classify(" ".join(p for p in (text, action) if p), agency, given)
+        event_type = found.type or OTHER
+        event_id = _event_id(cell(row, "ref"), row.number, ids)
+        ids.add(event_id)
+        report.events += 1
+        report.types[event_type] += 1
+        for message in when.notes:
+            report.notes.append(Note(row.number, "date", f"{event_id}: {message}"))
+        if found.type is None:
+            report.notes.append(Note(row.number, "unclassified", f"{event_id}: no pattern matched; kept as "
+                                     f"'{OTHER}': {_short(text)}"))
+        elif given:
+            report.notes.append(Note(row.number, "type-from-column", f"{event_id}: type {given} from the table's "
+                                     "own type column"))
+        if previous_date is not None and when.latest < previous_date.earliest:  # surely earlier, not maybe
+            report.notes.append(Note(row.number, "out-of-order", f"{event_id}: dated {when.as_written!r}, earlier "
+                                     f"than the row above ({previous_date.as_written!r})"))
+        key = (when.earliest.isoformat(), agency, fold(text))
+        if key in seen_text:
+            report.notes.append(Note(row.number, "duplicate", f"{event_id}: same date, agency and text as row "
+                                     f"{seen_text[key]}"))
+        else:
+            seen_text[key] = row.number
+        scope_from, scope_to = profile.case.scoping_from, profile.case.scoping_to
+        if (scope_from and when.latest < scope_from) or (scope_to and when.earliest > scope_to):
+            report.notes.append(Note(row.number, "outside-scoping", f"{event_id}: dated {when.as_written!r}, "
+                                     "outside the scoping period in the profile"))
+        event: dict[str, Any] = {"id": event_id, "date": when.to_chronology(), "agency": agency, "type": event_type}
+        if found.attrs:
+            event["attrs"] = found.attrs
+        event["classified_by"] = list(found.matched)
+        source: dict[str, Any] = {"document": doc_key}
+        if report.table != "(first)":
+            source["section"] = report.table
+        source["row"] = row.number
+        if cell(row, "source"):
+            source["note"] = cell(row, "source")
+        event["source"] = source
+        summary = text if not action else f"{text} Outcome: {action}" if text else action
+        event["summary"] = summary
+        if cell(row, "analysis"):
+            event["analysis"] = cell(row, "analysis")
+        spool.write(json.dumps(event, ensure_ascii=False) + "\n")
+        index.append(Indexed(event_id, event_type, when.earliest, when.latest, row.number, cell(row, "ref"),
+                             cell(row, "same_event_as")))
+        agencies.add(agency)
+    if problems:
+        raise InputError(problems, consequence="nothing was imported; fix the table or the profile and import again")
+    if not index:
+        raise _error(path, "", f"the table {report.table} has a header but no rows to import")
+    return index
+
+
+def _given_type(written: str, types: frozenset[str], classifier: Classifier) -> str | None:
+    """A type column may hold our ids or words ("Strategy discussion"); words go through the patterns too."""
+    if not written:
+        return None
+    as_id = "-".join(fold(written).split())
+    if as_id in types:
+        return as_id
+    return classifier.classify(written).type
+
+
+def _infer_links(index: list[Indexed], rules: tuple[LinkRule, ...],
+                 report: ImportReport) -> dict[str, dict[str, str]]:
+    """Each rule links an event to the next event, in date order, of a target type on or after its date."""
+    links: dict[str, dict[str, str]] = {}
+    in_date_order = sorted(index, key=lambda item: item.earliest)  # stable: rows of one day keep table order
+    for rule in rules:
+        waiting: list[Indexed] = []
+        for item in in_date_order:
+            if item.type in rule.target:
+                for source in waiting:
+                    links.setdefault(source.id, {})[rule.rel] = item.id
+                    report.notes.append(Note(source.row, "linked", f"{source.id} ({source.type}) linked "
+                                             f"'{rule.rel}' to {item.id} ({item.type}), the next one after it"))
+                waiting = []
+            if item.type in rule.source:
+                waiting.append(item)
+    return links
+
+
+def _same_events(index: list[Indexed], report: ImportReport,
+                 path: Path) -> dict[str, list[str]]:
+    """The table's own "same event as" column, made symmetric: it may name rows by reference or by number."""
+    by_ref = {item.ref: item.id for item in index if item.ref}
+    by_row = {str(item.row): item.id for item in index}
+    by_id = {item.id: item.id for item in index}
+    same: dict[str, set[str]] = {}
+    problems = []
+    for item in index:
+        for written in (w for w in _REF_SPLIT.split(item.same) if w):
+            bare = written.lower().removeprefix("row").strip() if written.lower().startswith("row") else written
+            other = by_ref.get(written) or by_id.get(written) or by_row.get(bare)
+            if other is None or other == item.id:
+                problems.append(Problem(str(path), item.row, "same_event_as",
+                                        f"row {item.row}: {written!r} names no other row of the table"))
+                continue
+            same.setdefault(item.id, set()).add(other)
+            same.setdefault(other, set()).add(item.id)
+    if problems:
+        raise InputError(problems, consequence="nothing was imported")
+    for event_id, others in sorted(same.items()):
+        row = next(item.row for item in index if item.id == event_id)
+        report.notes.append(Note(row, "same-event", f"{event_id} records the same event as {', '.join(sorted(others))}; "
+                                 "each reading is audited"))
+    return {k: sorted(v) for k, v in same.items()}
+
+
+def _case_block(path: Path, profile: Profile, doc_key: str, index: list[Indexed],
+                report: ImportReport) -> dict[str, Any]:
+    details = profile.case
+    start = details.scoping_from or min(item.earliest for item in index)
+    end = details.scoping_to or max(item.latest for item in index)
+    report.scoping = (start.isoformat(), end.isoformat())
+    report.scoping_from_rows = details.scoping_from is None or details.scoping_to is None
+    case: dict[str, Any] = {"id": details.id or doc_key, "title": details.title or f"Imported from {path.name}",
+                            "jurisdiction": details.jurisdiction}
+    if details.area:
+        case["area"] = details.area
+    case["scoping"] = {"from": start.isoformat(), "to": end.isoformat()}
+    case["sources"] = {doc_key: {"title": path.name}}
+    if details.facts:
+        note = f"set in the import profile {profile.name}"
+        case["facts"] = {k: {"value": v, "source": {"document": doc_key, "note": note}} for k, v in details.facts.items()}
+    return case
+
+
+def _write_yaml(output: Path, case: dict[str, Any], spool: Any, links: dict[str, dict[str, str]],
+                same: dict[str, list[str]]) -> None:
+    """Streamed from the spool into the output, atomically: a half-written chronology never appears."""
+    with atomic_writer(output) as handle:
+        handle.write("# Imported by auditor import: read the import report before auditing.\n")
+        handle.write(yaml.safe_dump({"case": case}, sort_keys=False, allow_unicode=True, width=100))
+        handle.write("events:\n")
+        for line in spool:
+            event = json.loads(line)
+            if event["id"] in links:
+                event["links"] = links[event["id"]]
+            if event["id"] in same:
+                event["same_event_as"] = same[event["id"]]
+            handle.write(yaml.safe_dump([event], sort_keys=False, allow_unicode=True, width=100))
+
+
+def _event_id(ref: str, number: int, taken: set[str]) -> str:
+    base = _ID_SAFE.sub("-", ref).strip("-.") if ref else ""
+    candidate = base if base and base[0].isalnum() else f"R{number}"
+    if candidate in taken:
+        candidate = f"R{number}"
+    return candidate
+
+
+def _slug(text: str) -> str:
+    return _ID_SAFE.sub("-", text).strip("-.").lower()
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _error(path: Path, field: str, message: str) -> InputError:
+    return InputError([Problem(str(path), None, field, message)], consequence="nothing was imported")

@@ -1,0 +1,1 @@
+"""Trainer mode: explain a verdict, replay a case step by step, ask what-if, brief a room."""
