@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -30,7 +30,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..appendix.model import Appendix
 from ..output import stable_zip
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4 portrait
@@ -69,7 +68,15 @@ def _scrub(value: Any) -> Any:
     return value
 
 
-def write_docx(blocks: list[dict[str, Any]], appendix: Appendix) -> bytes:
+class PageInfo(Protocol):
+    """What the page furniture needs: an appendix, a briefing or any other document model."""
+
+    title: str
+    marking: str
+    report_date: date
+
+
+def write_docx(blocks: list[dict[str, Any]], appendix: PageInfo) -> bytes:
     """The .docx bytes for these blocks; `appendix` gives the marking, date and title the page furniture needs."""
     writer = _Writer(appendix)
     for block in blocks:
@@ -78,7 +85,7 @@ def write_docx(blocks: list[dict[str, Any]], appendix: Appendix) -> bytes:
 
 
 class _Writer:
-    def __init__(self, appendix: Appendix) -> None:
+    def __init__(self, appendix: PageInfo) -> None:
         self.appendix = appendix
         self.doc = Document()
         self.bookmark_id = 0

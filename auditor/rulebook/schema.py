@@ -258,6 +258,10 @@ class Rule(_Strict):
     theme: str
     agency: str
     description: str = ""
+    # For trainers' briefings (`auditor brief`): why the standard matters, in a sentence, and
+    # questions for practitioners to reflect on when a case departs from it.
+    why: str = ""
+    reflect: list[str] = Field(default_factory=list)
     check: dict[str, Any]
     editions: list[Edition] = Field(min_length=1)
     finding: Wording = Wording()
@@ -296,3 +300,5 @@ class RulebookMeta(_Strict):
     version: str
     description: str = ""
     jurisdictions: list[str]
+    # Reflective questions a briefing falls back on when the rules involved carry too few of their own.
+    briefing_questions: list[str] = Field(default_factory=list)

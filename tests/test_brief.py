@@ -1,0 +1,81 @@
+"""`auditor brief`: a one-page briefing drawn from the audit and the rulebook's own words."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from auditor.audit import audit
+from auditor.chronology_loader import load_chronology
+from auditor.trainer.brief import QUESTIONS, TOP, build_briefing, render_briefing
+
+from .conftest import FOUNDING_CASE
+
+DAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def briefing(rulebook, reference):
+    result = audit(load_chronology(FOUNDING_CASE, rulebook.vocabulary), rulebook, reference, "test")
+    return result, build_briefing(result, rulebook, DAY)
+
+
+def test_the_briefing_lists_the_top_departures_one_per_standard_must_first(briefing, rulebook):
+    result, b = briefing
+    assert len(b.items) == TOP and len({i.title for i in b.items}) == TOP
+    departures = [f for f in result.findings if f.status in ("breach", "possible-breach")]
+    assert b.more == len(departures) - TOP
+    first = next(f for f in result.findings if f.title == b.items[0].title)
+    assert first.severity == "must" and first.status == "breach"
+    for item in b.items:  # each item says why the standard matters, in the rule's own words
+        rule = next(r for r in rulebook.rules.values() if r.title == item.title)
+        assert item.why == (rule.why or rule.description) and item.why
+
+
+def test_three_reflective_questions_come_from_the_rules_involved_in_turn(briefing, rulebook):
+    _, b = briefing
+    assert len(b.questions) == QUESTIONS and len(set(b.questions)) == QUESTIONS
+    involved = [next(r for r in rulebook.rules.values() if r.title == i.title) for i in b.items]
+    assert b.questions == [rule.reflect[0] for rule in involved if rule.reflect][:QUESTIONS]
+
+
+def test_a_case_with_no_departures_falls_back_on_the_rulebooks_questions(rulebook, reference):
+    import json
+
+    from auditor.chronology_loader import chronology_from_text
+
+    text = json.dumps({"case": {"id": "quiet", "title": "Quiet", "jurisdiction": "england",
+                                "scoping": {"from": "2012-01-01", "to": "2012-12-31"}},
+                       "events": [{"id": "a", "agency": "gp", "type": "health-contact", "date": "2012-03-01",
+                                   "source": {"document": "t"}}]})
+    chron = chronology_from_text(text, "quiet.json", rulebook.vocabulary)
+    b = build_briefing(audit(chron, rulebook, reference, "test"), rulebook, DAY)
+    assert b.items == [] and b.questions == rulebook.meta.briefing_questions[:QUESTIONS]
+    assert "No departure from the standards is evidenced" in render_briefing(b, "md").decode()
+
+
+def test_the_word_briefing_is_one_page_of_the_same_content_and_reproducible(briefing):
+    from docx import Document
+
+    _, b = briefing
+    data = render_briefing(b, "docx")
+    assert data == render_briefing(b, "docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    for item in b.items:
+        assert item.title in text
+    for question in b.questions:
+        assert question in text
+    assert len(text.split()) < 700  # about one page of A4
+
+
+def test_cli_writes_markdown_and_refuses_word_without_output(tmp_path):
+    run = [sys.executable, "-m", "auditor", "brief", str(FOUNDING_CASE), "--date", "2026-11-25"]
+    proc = subprocess.run(run, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# 7-minute briefing") and "## Questions to reflect on" in proc.stdout
+    proc = subprocess.run(run + ["--format", "docx"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "--output" in proc.stderr
