@@ -62,7 +62,7 @@ class RulebookData:
         self.rule_ids = sorted(rulebook.rules)
         self.agency_names = {a.id: a.name for a in rulebook.vocabulary.agencies}
         self.not_applicable: dict[tuple[Any, ...], dict[str, Any]] = {}  # filled by audit._not_applicable
-        self.wanted = {v.key: " or ".join(_event_label(t) for t in v.check.counterpart.type)
+        self.wanted = {v.key: " or ".join(event_label(t) for t in v.check.counterpart.type)
                        for v in rulebook.variants if getattr(v.check, "counterpart", None) is not None}
         # Each citation with a key that is equal exactly when the citations are (pydantic compares
         # the type and the field values), so findings can drop repeated citations without comparing models.
@@ -146,7 +146,7 @@ def _order(event: Event) -> tuple[Any, ...]:
 def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology,
            names: dict[str, str], memo: _Memo) -> Verdict:
     check = variant.check
-    values = {"trigger": _event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
+    values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
               "chronology_end": memo.chronology_end}
     if isinstance(check, (IncludesCheck, RequiresCheck)):
         return _attribute(variant, trigger, matches, values, names, memo)
@@ -161,19 +161,19 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str,
     else:
         verdict = _precedes(variant, trigger, candidates, values)
     if verdict.counterpart is not None:  # name the entry found, not every type that could have answered
-        verdict.values["counterpart"] = _event_label(verdict.counterpart.type)
+        verdict.values["counterpart"] = event_label(verdict.counterpart.type)
     verdict.searched = searched
     return verdict
 
 
 @cache
-def _event_label(event_type: str) -> str:
+def event_label(event_type: str) -> str:
     return "recorded event" if event_type == "other" else label(event_type)
 
 
 # -- within / follows -----------------------------------------------------------------------------
 
-def _deadline(start: datetime, limit: Limit) -> Moment:
+def deadline(start: datetime, limit: Limit) -> Moment:
     if limit.unit == "hours":
         return start + timedelta(hours=limit.n)
     return shift_days(start.date(), limit.n, limit.unit)
@@ -184,12 +184,12 @@ def _le(moment: datetime, bound: Moment) -> bool:
     return moment.date() <= bound if type(bound) is date else moment <= bound
 
 
-def _human(moment: Moment) -> str:
+def human(moment: Moment) -> str:
     return f"{moment:%d/%m/%Y}" if type(moment) is date else f"{moment:%d/%m/%Y %H:%M}"
 
 
-def _span(lo: Moment, hi: Moment) -> str:
-    return _human(lo) if lo == hi else f"between {_human(lo)} and {_human(hi)}"
+def span(lo: Moment, hi: Moment) -> str:
+    return human(lo) if lo == hi else f"between {human(lo)} and {human(hi)}"
 
 
 def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
@@ -212,9 +212,9 @@ def _within(variant: Variant, a: Event, cands: list[Event], end: datetime, value
             values.update(counterpart_date=b.date.when())
             return Verdict(variant, a, "met", values, b, kind="met")
         return Verdict(variant, a, "breach", values, kind="absent")
-    d_lo, d_hi = _deadline(a.date.earliest, limit), _deadline(a.date.latest, limit)
-    values.update(limit=limit.human(), deadline=_span(d_lo, d_hi))
-    figures: dict[str, Any] = {"deadline": _iso_span(d_lo, d_hi), "limit": limit.human()}
+    d_lo, d_hi = deadline(a.date.earliest, limit), deadline(a.date.latest, limit)
+    values.update(limit=limit.human(), deadline=span(d_lo, d_hi))
+    figures: dict[str, Any] = {"deadline": iso_span(d_lo, d_hi), "limit": limit.human()}
     certain = [b for b in cands if _le(b.date.latest, d_lo)]
     possible = [b for b in cands if _le(b.date.earliest, d_hi)]
     if certain:
@@ -240,13 +240,13 @@ def _within(variant: Variant, a: Event, cands: list[Event], end: datetime, value
     return Verdict(variant, a, "not-evaluable", values, None, figures, kind="open")
 
 
-def _iso_span(lo: Moment, hi: Moment) -> str:
+def iso_span(lo: Moment, hi: Moment) -> str:
     return lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
 
 
 # -- lead-time ------------------------------------------------------------------------------------
 
-def _expected_by(moment: datetime, lead: Limit) -> Moment:
+def expected_by(moment: datetime, lead: Limit) -> Moment:
     if lead.unit == "hours":
         return moment - timedelta(hours=lead.n)
     return shift_days(moment.date(), -lead.n, lead.unit)
@@ -254,13 +254,13 @@ def _expected_by(moment: datetime, lead: Limit) -> Moment:
 
 def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]) -> Verdict:
     lead = variant.check.lead
-    e_lo, e_hi = _expected_by(b.date.earliest, lead), _expected_by(b.date.latest, lead)
+    e_lo, e_hi = expected_by(b.date.earliest, lead), expected_by(b.date.latest, lead)
     if lead.unit == "hours" and b.date.precision != "datetime":
         shown = (e_lo.date(), e_hi.date())  # type: ignore[union-attr]
     else:
         shown = (e_lo, e_hi)
-    values.update(limit=lead.human(), expected_by=_span(*shown))
-    figures: dict[str, Any] = {"expected_by": _iso_span(*shown), "lead": lead.human()}
+    values.update(limit=lead.human(), expected_by=span(*shown))
+    figures: dict[str, Any] = {"expected_by": iso_span(*shown), "lead": lead.human()}
     certain = [a for a in cands if _le(a.date.latest, e_lo)]
     possible = [a for a in cands if _le(a.date.earliest, e_hi)]
     if certain:
