@@ -381,13 +381,14 @@ def _rulebook_root(path: Optional[Path]) -> tuple[Optional[Path], Optional[Path]
 
 def _register_commands() -> None:
     from . import import_cli, synth_cli
-    from .trainer import brief_cli, explain_cli, replay_cli
+    from .trainer import brief_cli, explain_cli, replay_cli, whatif_cli
 
     synth_cli.register(app)
     import_cli.register(app)
     explain_cli.register(app)
     brief_cli.register(app)
     replay_cli.register(app)
+    whatif_cli.register(app)
 
 
 _register_commands()
