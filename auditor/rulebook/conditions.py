@@ -102,8 +102,13 @@ def leaves(condition: "Condition | None") -> list[Leaf]:
     return [leaf for child in children for leaf in leaves(child)]
 
 
+ACRONYMS = frozenset({"dash", "marac", "gp", "idva", "cps", "edt", "icpc", "rcpc", "mash"})
+
+
 def label(identifier: str) -> str:
-    return identifier.replace("_", " ").replace("-", " ")
+    """An id in words: "dash-risk-assessment" is "DASH risk assessment", as a reader writes it."""
+    words = identifier.replace("_", " ").replace("-", " ").split(" ")
+    return " ".join(w.upper() if w in ACRONYMS else w for w in words)
 
 
 def describe(condition: "Condition", names: dict[str, str] | None = None) -> str:
