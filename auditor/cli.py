@@ -14,6 +14,7 @@ import typer
 from . import __version__
 from .audit import AuditResult, audit, sha256_hex
 from .chronology_loader import chronology_from_text
+from .cli_options import Engine
 from .engine import engine_version, open_matcher
 from .errors import EngineCrash, InputError, Problem
 from .model.dates import parse_day
@@ -33,10 +34,6 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
 
-
-class Engine(str, Enum):
-    durable = "durable"
-    reference = "reference"
 
 
 RULES_OPTION = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook installed with auditor).")

@@ -12,15 +12,13 @@ from typing import Optional
 
 import typer
 
+from ..cli_options import Engine
+
 
 class ExplainFormat(str, Enum):
     text = "text"
     md = "md"
 
-
-class ExplainEngine(str, Enum):
-    durable = "durable"
-    reference = "reference"
 
 
 def register(app: typer.Typer) -> None:
@@ -43,8 +41,8 @@ def register(app: typer.Typer) -> None:
             "--rules",
             help="Rulebook folder (default: the rulebook installed with auditor).",
         ),
-        engine: ExplainEngine = typer.Option(
-            ExplainEngine.durable,
+        engine: Engine = typer.Option(
+            Engine.durable,
             "--engine",
             help="Matcher: durable-rules, or the reference evaluator.",
         ),

@@ -6,16 +6,13 @@ runs, so this module can be imported by `auditor.cli` itself.
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from ..cli_options import Engine
 
-class ReplayEngine(str, Enum):
-    durable = "durable"
-    reference = "reference"
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +29,7 @@ def register(app: typer.Typer) -> None:
                                          "SOURCE_DATE_EPOCH if set, else today."),
         rules: Optional[Path] = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook "
                                              "installed with auditor)."),
-        engine: ReplayEngine = typer.Option(ReplayEngine.durable, "--engine", help="Matcher: durable-rules, or the "
+        engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the "
                                             "reference evaluator."),
     ) -> None:
         """Replay a case in date order: at each entry, the standards it opened (a clock, an expectation), the ones

@@ -12,16 +12,14 @@ from typing import Optional
 
 import typer
 
+from ..cli_options import Engine
+
 
 class WhatIfFormat(str, Enum):
     text = "text"
     json = "json"
     md = "md"
 
-
-class WhatIfEngine(str, Enum):
-    durable = "durable"
-    reference = "reference"
 
 
 def register(app: typer.Typer) -> None:
@@ -53,7 +51,7 @@ def register(app: typer.Typer) -> None:
             "are not kept). Never the case file itself."),
         rules: Optional[Path] = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook "
                                              "installed with auditor)."),
-        engine: WhatIfEngine = typer.Option(WhatIfEngine.durable, "--engine", help="Matcher: durable-rules, or "
+        engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or "
                                             "the reference evaluator."),
     ) -> None:
         """Ask what the audit would have found had the chronology been different: change, add or remove
