@@ -84,7 +84,7 @@ def load_profile(path: Path | str, vocabulary: Vocabulary) -> Profile:
     doc = load_file(path)
     profile: Profile = validate(Profile, doc)
     problems = []
-    agencies = vocabulary.agency_ids()
+    agencies = vocabulary.agency_ids
     for written, agency in profile.agencies.items():
         if agency not in agencies:
             key = next((k for k in doc.data["agencies"] if fold(k) == written), written)
@@ -92,7 +92,7 @@ def load_profile(path: Path | str, vocabulary: Vocabulary) -> Profile:
                                         f"{', '.join(sorted(agencies))}"))
     if profile.default_agency and profile.default_agency not in agencies:
         problems.append(doc.problem(("default_agency",), f"unknown agency id {profile.default_agency!r}"))
-    facts = vocabulary.case_fact_map()
+    facts = vocabulary.case_fact_map
     for name in profile.case.facts:
         if name not in facts:
             problems.append(doc.problem(("case", "facts", name), f"unknown case fact; known: {', '.join(sorted(facts))}"))
