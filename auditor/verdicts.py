@@ -341,8 +341,8 @@ STATEMENTS: dict[tuple[str, str], str] = {
     ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} {trigger_date} (recorded: {recorded}).",
     ("includes", "missing"): "Who was {field} for the {trigger} {trigger_date} is not recorded in the chronology.",
     ("requires", "met"): "The {trigger} {trigger_date} evidences the expectation ({expectation}).",
-    ("requires", "absent"): "The {trigger} {trigger_date} does not evidence the expectation ({expectation}).",
-    ("requires", "missing"): "Whether the {trigger} {trigger_date} met the expectation ({expectation}) is not recorded in the chronology ({missing}).",
+    ("requires", "absent"): "The {trigger} {trigger_date} does not evidence what the standard expects (expected: {expectation}).",
+    ("requires", "missing"): "Whether the {trigger} {trigger_date} met the expectation (expected: {expectation}) is not recorded in the chronology ({missing}).",
 }
 _WORDING_FIELD = {"met": "met", "late": "breach", "absent": "breach", "possible": "possible", "open": "not_evaluable",
                   "missing": "not_evaluable"}

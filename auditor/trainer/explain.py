@@ -782,8 +782,8 @@ def _outcome(v: Verdict) -> str:
             )
         elif template == "requires":
             detail = (
-                f"the {trig} {trig_date} does not evidence the expectation "
-                f"({vals.get('expectation')})"
+                f"the {trig} {trig_date} does not evidence what the standard "
+                f"expects (expected: {vals.get('expectation')})"
             )
         elif template == "within":
             detail = (
