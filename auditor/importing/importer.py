@@ -14,6 +14,7 @@ wrong without saying so.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tempfile
@@ -146,7 +147,7 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
     """Events to the spool; returns the index in row order and adds each agency seen to `agencies`."""
     problems: list[Problem] = []
     index: list[Indexed] = []
-    seen_text: dict[tuple[str, str, str], int] = {}
+    seen_text: dict[bytes, int] = {}  # a digest of (date, agency, text): memory for the check, not the text
     ids: set[str] = set()
     previous: WrittenDate | None = None
     default_year = profile.case.scoping_from.year if profile.case.scoping_from else None
@@ -198,7 +199,7 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
         if previous_date is not None and when.latest < previous_date.earliest:  # surely earlier, not maybe
             report.notes.append(Note(row.number, "out-of-order", f"{event_id}: dated {when.as_written!r}, earlier "
                                      f"than the row above ({previous_date.as_written!r})"))
-        key = (when.earliest.isoformat(), agency, fold(text))
+        key = hashlib.blake2b(f"{when.earliest.isoformat()}\0{agency}\0{fold(text)}".encode(), digest_size=16).digest()
         if key in seen_text:
             report.notes.append(Note(row.number, "duplicate", f"{event_id}: same date, agency and text as row "
                                      f"{seen_text[key]}"))
