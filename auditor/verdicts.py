@@ -275,10 +275,16 @@ def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]
         a = cands[0]
         values["counterpart_date"] = a.date.when()
         figures["actual"] = a.date.iso()
-        if a.date.exact_day and b.date.exact_day:
+        if lead.unit == "hours" and a.date.precision == b.date.precision == "datetime":
+            hours = (b.date.earliest - a.date.earliest).total_seconds() / 3600  # a standard in hours, in hours
+            figures["hours_before"] = round(hours, 1)
+            shown_hours = f"{hours:.0f}" if hours == int(hours) else f"{hours:.1f}"
+            values["late"] = f"{shown_hours} hour{'' if hours == 1 else 's'} before"
+        elif a.date.exact_day and b.date.exact_day:
             gap = (b.date.exact_day - a.date.exact_day).days
             figures["days_before"] = gap
-            values["late"] = "on the day of the " + values["trigger"] if gap == 0 else f"{gap} day(s) before"
+            values["late"] = ("on the day of the " + values["trigger"] if gap == 0
+                              else f"{gap} day{'' if gap == 1 else 's'} before")
         return Verdict(variant, b, "breach", values, a, figures, kind="late")
     return Verdict(variant, b, variant.check.absent, values, None, figures, kind="absent")
 

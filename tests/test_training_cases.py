@@ -145,3 +145,10 @@ def test_birmingham_cases_depart_from_the_local_layer_and_not_elsewhere(name, ru
 def test_reference_engine_agrees(name, audited, rulebook, reference):
     other = audit(load_chronology(TRAINING / name, rulebook.vocabulary), rulebook, reference, "test")
     assert other.findings == audited(name).findings
+
+
+def test_a_report_late_against_a_standard_in_hours_is_measured_in_hours(audited):
+    (finding,) = _findings(audited("local-48-hour-report.yaml"), "conference-report-before-conference")
+    assert finding.status == "breach"
+    assert "provided 19 hours before (on 05/02/2017 15:00)" in finding.statement
+    assert finding.figures["hours_before"] == 19.0
