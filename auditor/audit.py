@@ -108,7 +108,7 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
             names: dict[str, str], several_readings: bool, data: RulebookData,
             evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
     statuses = {v.status for _, v in items}
-    status = _combined(statuses)
+    status = combined_status(statuses)
     worst = min(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[1]  # the first of the worst
     variants: list[Variant] = []
     for _, v in items:
@@ -155,7 +155,8 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
     )
 
 
-def _combined(statuses: set[str]) -> str:
+def combined_status(statuses: set[str]) -> str:
+    """Several readings' statuses as one finding's (explain uses it too, so the two cannot disagree)."""
     if len(statuses) == 1:
         return next(iter(statuses))
     if statuses & {"breach", "possible-breach"}:

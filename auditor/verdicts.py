@@ -179,7 +179,7 @@ def deadline(start: datetime, limit: Limit) -> Moment:
     return shift_days(start.date(), limit.n, limit.unit)
 
 
-def _le(moment: datetime, bound: Moment) -> bool:
+def on_or_before(moment: datetime, bound: Moment) -> bool:
     """Is `moment` at or before `bound` (a whole day when `bound` is a date)?"""
     return moment.date() <= bound if type(bound) is date else moment <= bound
 
@@ -215,8 +215,8 @@ def _within(variant: Variant, a: Event, cands: list[Event], end: datetime, value
     d_lo, d_hi = deadline(a.date.earliest, limit), deadline(a.date.latest, limit)
     values.update(limit=limit.human(), deadline=span(d_lo, d_hi))
     figures: dict[str, Any] = {"deadline": iso_span(d_lo, d_hi), "limit": limit.human()}
-    certain = [b for b in cands if _le(b.date.latest, d_lo)]
-    possible = [b for b in cands if _le(b.date.earliest, d_hi)]
+    certain = [b for b in cands if on_or_before(b.date.latest, d_lo)]
+    possible = [b for b in cands if on_or_before(b.date.earliest, d_hi)]
     if certain:
         b = certain[0]
         values["counterpart_date"] = b.date.when()
@@ -235,7 +235,7 @@ def _within(variant: Variant, a: Event, cands: list[Event], end: datetime, value
         values.update(counterpart_date=b.date.when(), late=text)
         figures.update(actual=b.date.iso(), late=n, late_unit=limit.unit)
         return Verdict(variant, a, "breach", values, b, figures, kind="late")
-    if not _le(end, d_hi):
+    if not on_or_before(end, d_hi):
         return Verdict(variant, a, "breach", values, None, figures, kind="absent")
     return Verdict(variant, a, "not-evaluable", values, None, figures, kind="open")
 
@@ -261,8 +261,8 @@ def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]
         shown = (e_lo, e_hi)
     values.update(limit=lead.human(), expected_by=span(*shown))
     figures: dict[str, Any] = {"expected_by": iso_span(*shown), "lead": lead.human()}
-    certain = [a for a in cands if _le(a.date.latest, e_lo)]
-    possible = [a for a in cands if _le(a.date.earliest, e_hi)]
+    certain = [a for a in cands if on_or_before(a.date.latest, e_lo)]
+    possible = [a for a in cands if on_or_before(a.date.earliest, e_hi)]
     if certain:
         a = certain[-1]
         values["counterpart_date"] = a.date.when()

@@ -43,7 +43,9 @@ from ..rulebook.schema import (
     PrecedesCheck,
     RequiresCheck,
 )
-from ..verdicts import Verdict, party_names, statement, verdicts_for
+from ..audit import combined_status
+from ..verdicts import Verdict, event_label, human, iso_span, on_or_before, party_names, statement, verdicts_for
+from ..verdicts import span as span_words
 from ..workdays import (
     bank_holiday_name,
     is_working_day,
@@ -290,41 +292,15 @@ def _recomputed_verdicts(
     return out
 
 
-def _combined(statuses: set[str]) -> str:
-    """How the audit combines the statuses of several readings
-    (docs/rulebook-format.md, "All templates")."""
-    if len(statuses) == 1:
-        return next(iter(statuses))
-    if statuses & {"breach", "possible-breach"}:
-        return "possible-breach"
-    return "not-evaluable" if "not-evaluable" in statuses else "met"
-
-
 # -- words -----------------------------------------------------------------------------
 
 
-def _type_label(event_type: str) -> str:
-    return "recorded event" if event_type == "other" else label(event_type)
-
-
 def _types(types: list[str]) -> str:
-    return " or ".join(_type_label(t) for t in types)
-
-
-def _human(moment: Moment) -> str:
-    return f"{moment:%d/%m/%Y}" if type(moment) is date else f"{moment:%d/%m/%Y %H:%M}"
+    return " or ".join(event_label(t) for t in types)
 
 
 def _weekday_day(day: date) -> str:
     return f"{day:%A %d/%m/%Y}"
-
-
-def _iso_span(lo: Moment, hi: Moment) -> str:
-    return lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
-
-
-def _span_words(lo: Moment, hi: Moment) -> str:
-    return _human(lo) if lo == hi else f"between {_human(lo)} and {_human(hi)}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -517,9 +493,9 @@ def _arithmetic_lines(a: Arithmetic, trigger_label: str) -> list[Line]:
     if a.unit == "hours":
         out.append(
             Line(
-                f"{a.span} {direction} {_human(a.start)} (the {trigger_label}'s "
+                f"{a.span} {direction} {human(a.start)} (the {trigger_label}'s "
                 "moment) gives "
-                f"{_human(a.result)}.",
+                f"{human(a.result)}.",
                 1,
             )
         )
@@ -614,10 +590,6 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _le(moment: datetime, bound: Moment) -> bool:
-    return moment.date() <= bound if type(bound) is date else moment <= bound  # type: ignore[operator, return-value]
-
-
 def _bounds(
     variant: Variant, trigger: Event
 ) -> tuple[list[Arithmetic], dict[str, str], Moment | None, Moment | None]:
@@ -630,7 +602,7 @@ def _bounds(
         if check.limit.unit == "hours" or hi_m.date() != lo_m.date():
             counts.append(_count(trigger.id, hi_m, check.limit, False, "deadline"))
         lo, hi = counts[0].result, counts[-1].result
-        return counts, {"deadline": _iso_span(lo, hi)}, lo, hi
+        return counts, {"deadline": iso_span(lo, hi)}, lo, hi
     if check.template == "lead-time":
         counts = [_count(trigger.id, lo_m, check.lead, True, "expected by")]
         if check.lead.unit == "hours" or hi_m.date() != lo_m.date():
@@ -639,7 +611,7 @@ def _bounds(
         shown = (lo, hi)
         if check.lead.unit == "hours" and trigger.date.precision != "datetime":
             shown = (lo.date(), hi.date())  # type: ignore[union-attr]
-        return counts, {"expected_by": _iso_span(*shown)}, lo, hi
+        return counts, {"expected_by": iso_span(*shown)}, lo, hi
     return [], {}, None, None
 
 
@@ -650,9 +622,9 @@ def _explain_judged(
     finding: Finding, items: list[Item], ctx: _Context
 ) -> FindingExplanation:
     statuses = {v.status for _, v, _ in items}
-    if _combined(statuses) != finding.status:
+    if combined_status(statuses) != finding.status:
         raise RuntimeError(
-            f"recomputed verdicts for {finding.id} give {_combined(statuses)}, the "
+            f"recomputed verdicts for {finding.id} give {combined_status(statuses)}, the "
             "audit "
             f"{finding.status}: the explanation would not be faithful"
         )
@@ -726,7 +698,7 @@ def _reading_label(group: list[Item], ctx: _Context, several: bool) -> str:
         if chosen in relevant:
             event = ctx.chron.by_id[chosen]
             parts.append(
-                f"if the {_type_label(event.type)} was {event.date.when()} "
+                f"if the {event_label(event.type)} was {event.date.when()} "
                 f"({ctx.name(event.record_of)} record {event.id})"
             )
     if parts:
@@ -826,11 +798,11 @@ def _depends(v: Verdict, lo: Moment | None, hi: Moment | None) -> list[str]:
     if v.kind != "possible" or v.counterpart is None:
         return []
     c, template = v.counterpart, v.variant.check.template
-    cp = _type_label(c.type)
+    cp = event_label(c.type)
     if template == "within" and lo is not None and hi is not None:
         return [
-            f"if the {cp} ({c.id}, {_short(c)}) was on or before {_human(lo)}: met",
-            f"if it was after {_human(hi)}: departure"
+            f"if the {cp} ({c.id}, {_short(c)}) was on or before {human(lo)}: met",
+            f"if it was after {human(hi)}: departure"
             + (
                 ""
                 if lo == hi
@@ -839,12 +811,12 @@ def _depends(v: Verdict, lo: Moment | None, hi: Moment | None) -> list[str]:
         ]
     if template == "lead-time" and lo is not None and hi is not None:
         return [
-            f"if the {cp} ({c.id}, {_short(c)}) came by {_human(lo)}: met",
-            f"if it came after {_human(hi)}: departure",
+            f"if the {cp} ({c.id}, {_short(c)}) came by {human(lo)}: met",
+            f"if it came after {human(hi)}: departure",
         ]
     return [
         f"if the {cp} ({c.id}, {_short(c)}) came before the "
-        f"{_type_label(v.trigger.type)}: met",
+        f"{event_label(v.trigger.type)}: met",
         "if it came after it: departure",
     ]
 
@@ -886,7 +858,7 @@ def _edition_lines(rule: Any, dated: list[tuple[str, date, date]]) -> list[Line]
     out = []
     for edition in rule.editions:
         inside = [
-            f"{what} ({_span_words(lo, hi)})"
+            f"{what} ({span_words(lo, hi)})"
             for what, lo, hi in dated
             if _overlaps(edition.in_force, lo, hi)
         ]
@@ -939,7 +911,7 @@ def _step_edition(
                 v.variant.in_force for v in verdicts if v.trigger.id == event.id
             )
             step.add(
-                f"{event.id} is dated {_span_words(d_lo, d_hi)}, within the in-force "
+                f"{event.id} is dated {span_words(d_lo, d_hi)}, within the in-force "
                 "period of "
                 f'"{applied[0]}" ({span.human()}), so that edition applied.'
             )
@@ -1054,7 +1026,7 @@ def _step_trigger(number: int, items: list[Item], ctx: _Context) -> Step:
         seen.add(event.id)
         check = v.variant.check
         step.add(
-            f"{event.id}: {_type_label(event.type)}, {ctx.name(event.agency)}"
+            f"{event.id}: {event_label(event.type)}, {ctx.name(event.agency)}"
             + (
                 f" (recorded by {ctx.name(event.record_of)})"
                 if event.record_of != event.agency
@@ -1073,7 +1045,7 @@ def _step_trigger(number: int, items: list[Item], ctx: _Context) -> Step:
             else f"(one of {len(check.trigger.type)} types)"
         )
         step.add(
-            f"its type, {_type_label(event.type)}, is one the rule is about {about}: "
+            f"its type, {event_label(event.type)}, is one the rule is about {about}: "
             "met",
             2,
         )
@@ -1159,7 +1131,7 @@ def _step_calendar(
                 step.add(
                     f"The search looks back {check.lookback.human()} from {event.id} "
                     f"({event.date.human()}): "
-                    f"entries from {_human(start)} on count (a search window, not a "
+                    f"entries from {human(start)} on count (a search window, not a "
                     "standard).",
                     1,
                 )
@@ -1171,7 +1143,7 @@ def _step_calendar(
             continue
         shown.add(key)
         trigger = ctx.chron.by_id[reading.trigger_id]
-        trig = _type_label(trigger.type)
+        trig = event_label(trigger.type)
         role = "deadline" if template == "within" else "expected by"
         bound = reading.recomputed.get(
             "deadline" if template == "within" else "expected_by", ""
@@ -1222,7 +1194,7 @@ def _iso_words(iso: str) -> str:
         (datetime.fromisoformat(p) if "T" in p else date.fromisoformat(p))
         for p in parts
     ]
-    return _span_words(as_words[0], as_words[-1])
+    return span_words(as_words[0], as_words[-1])
 
 
 def _matches_audit(reading: Reading, template: str) -> str:
@@ -1310,7 +1282,7 @@ def _candidate_words(
         else ""
     )
     if template == "follows":
-        return f"at or after the {_type_label(trig.type)}, so it counts{used}"
+        return f"at or after the {event_label(trig.type)}, so it counts{used}"
     if template == "precedes":
         before = c.date.latest <= trig.date.earliest or (
             c.date.exact_day is not None
@@ -1318,20 +1290,20 @@ def _candidate_words(
             and c.date.exact_day <= trig.date.exact_day
         )
         return (
-            f"certainly on or before the {_type_label(trig.type)}, so it counts{used}"
+            f"certainly on or before the {event_label(trig.type)}, so it counts{used}"
             if before
-            else f"it could be before or after the {_type_label(trig.type)}: the dates "
+            else f"it could be before or after the {event_label(trig.type)}: the dates "
             f"overlap{used}"
         )
     arithmetic = reading.arithmetic
     lo, hi = arithmetic[0].result, arithmetic[-1].result
     bound = "the deadline" if template == "within" else "the expected-by moment"
-    if _le(c.date.latest, lo):
-        return f"inside the window: certainly by {bound} ({_human(lo)}){used}"
-    if _le(c.date.earliest, hi):
+    if on_or_before(c.date.latest, lo):
+        return f"inside the window: certainly by {bound} ({human(lo)}){used}"
+    if on_or_before(c.date.earliest, hi):
         return (
             f"may be inside the window: it could fall either side of {bound} "
-            f"({_span_words(lo, hi)}){used}"
+            f"({span_words(lo, hi)}){used}"
         )
     unit = arithmetic[0].unit
     if template == "within":
@@ -1358,11 +1330,11 @@ def _candidate_words(
                 math.ceil((c.date.earliest - hi).total_seconds() / 3600), "hour"
             )  # type: ignore[operator]
         return (
-            f"outside the window: after the deadline ({_human(hi)}), "
+            f"outside the window: after the deadline ({human(hi)}), "
             f"later than expected by {late}{used}"
         )
     return (
-        f"outside the window: after the expected-by moment ({_human(hi)}), "
+        f"outside the window: after the expected-by moment ({human(hi)}), "
         f"later than expected{used}"
     )
 
@@ -1394,19 +1366,19 @@ def _why_not_candidate(c: Event, v: Verdict, scenario: Scenario, ctx: _Context) 
         )
     if check.template in ("within", "follows") and c.date.latest < trig.date.earliest:
         reasons.append(
-            f"dated before the {_type_label(trig.type)}, so it cannot answer it"
+            f"dated before the {event_label(trig.type)}, so it cannot answer it"
         )
     if (
         check.template in ("lead-time", "precedes")
         and c.date.earliest > trig.date.latest
     ):
         reasons.append(
-            f"dated after the {_type_label(trig.type)}, so it cannot come before it"
+            f"dated after the {event_label(trig.type)}, so it cannot come before it"
         )
     if isinstance(check, PrecedesCheck) and check.lookback is not None:
         start = _lookback_start(trig, check.lookback)
         if not _after(c.date.latest, start):
-            reasons.append(f"earlier than the search window (from {_human(start)})")
+            reasons.append(f"earlier than the search window (from {human(start)})")
     return "; ".join(reasons) or "not matched by the engine"
 
 
@@ -1424,7 +1396,7 @@ def _search_includes(step: Step, items: list[Item], ctx: _Context) -> Step:
         wanted = " or ".join(ctx.name(x) for x in check.value)
         step.add(
             f"Field checked: {label(check.field)}, on {event.id} "
-            f"({_type_label(event.type)} {event.date.when()})."
+            f"({event_label(event.type)} {event.date.when()})."
         )
         step.add(
             f"Looked for: {wanted}"
@@ -1462,7 +1434,7 @@ def _search_requires(step: Step, items: list[Item], ctx: _Context) -> Step:
             continue
         seen.add(event.id)
         step.add(
-            f"Checked on {event.id} ({_type_label(event.type)} {event.date.when()}): "
+            f"Checked on {event.id} ({event_label(event.type)} {event.date.when()}): "
             f"{describe(check.expect, ctx.names)}."
         )
         step.lines += _condition_lines(check.expect, event, ctx, 1)
@@ -1641,7 +1613,7 @@ def _why_not_trigger(
         )
         return [
             Line(
-                f"dated {_span_words(lo, hi)}, {where}; editions: "
+                f"dated {span_words(lo, hi)}, {where}; editions: "
                 + "; ".join(f"{e.label} {e.in_force.human()}" for e in rule.editions)
                 + ".",
                 2,
@@ -1657,7 +1629,7 @@ def _why_not_trigger(
             out.append(
                 Line(
                     f"{head}: the rule is about {_types(check.trigger.type)}, not "
-                    f"{_type_label(event.type)}.",
+                    f"{event_label(event.type)}.",
                     2,
                 )
             )
