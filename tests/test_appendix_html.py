@@ -24,9 +24,6 @@ from auditor.reports.appendix import render_appendix
 from .conftest import FOUNDING_CASE
 
 DAY = date(2026, 11, 25)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
 
@@ -207,20 +204,6 @@ def test_the_timeline_is_drawn_from_the_model(html, appendix):
 
 
 # --- The page in a real browser ---------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the HTML appendix's browser tests need Chromium "
-                    "(Debian: apt-get install chromium). They fail rather than skip.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
 
 class Opened:
     """A page with what it said on the console, any script error, dialog or request that left the file."""

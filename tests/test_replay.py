@@ -24,9 +24,6 @@ from auditor.trainer.replay import Replay, Step, build_replay, render_html, rend
 from .conftest import FOUNDING_CASE, ROOT
 
 DAY = date(2026, 11, 25)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
 # `auditor replay` through the real entry point, registered here so the tests do not depend on cli.py's wiring.
@@ -308,20 +305,6 @@ def page_file(tmp_path_factory, html) -> Path:
     path = tmp_path_factory.mktemp("replay-html") / "replay.html"
     path.write_text(html, encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the replay page's browser tests need Chromium "
-                    "(Debian: apt-get install chromium). They fail rather than skip.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 class Opened:
