@@ -30,7 +30,7 @@ from ..errors import InputError, Problem
 from ..output import atomic_writer
 from ..vocabulary import Vocabulary
 from .classify import Classifier
-from .profile import ROLES, Profile, column_index, fold
+from .profile import ROLES, Profile, column_index, fold, slug
 from .tables import Row, iter_rows
 from .written_dates import DateProblem, WrittenDate, parse_written_date
 
@@ -88,12 +88,11 @@ class LinkRule:
 
 def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifier: Classifier, output: Path,
                  link_rules: tuple[LinkRule, ...] = (), on_row: Callable[[], None] | None = None) -> ImportReport:
-    table = profile.table or ""
-    report = ImportReport(str(path), table or "(first)", profile.name)
+    report = ImportReport(str(path), profile.table or "(first)", profile.name)
     rows = iter_rows(path, profile.table)
     header = _header(rows, profile, path, report)
     columns = _columns(profile, header, path)
-    doc_key = _slug(path.stem) or "import"
+    doc_key = slug(path.stem) or "import"
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         agencies: set[str] = set()
         index = _first_pass(rows, columns, profile, vocabulary, classifier, path, doc_key, report, spool, agencies,
@@ -214,8 +213,8 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
             event["attrs"] = found.attrs
         event["classified_by"] = list(found.matched)
         source: dict[str, Any] = {"document": doc_key}
-        if report.table != "(first)":
-            source["section"] = report.table
+        if profile.table:
+            source["section"] = profile.table
         source["row"] = row.number
         if cell(row, "source"):
             source["note"] = cell(row, "source")
@@ -340,10 +339,6 @@ def _event_id(ref: str, number: int, taken: set[str]) -> str:
     if candidate in taken:
         candidate = f"R{number}"
     return candidate
-
-
-def _slug(text: str) -> str:
-    return _ID_SAFE.sub("-", text).strip("-.").lower()
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..vocabulary import Vocabulary
-from .profile import fold
+from .profile import fold, slug
 from .tables import TableInfo, iter_rows, list_tables
 
 # Heading words that suggest each role, most telling first.
@@ -84,7 +84,7 @@ def propose(path: Path, table: TableInfo, vocabulary: Vocabulary | None = None) 
                 spellings.append(row.cells[at])
     known = _agency_names(vocabulary) if vocabulary is not None else {}
     profile: dict[str, Any] = {
-        "name": fold(path.stem).replace(" ", "-") or "profile",
+        "name": slug(path.stem) or "profile",
         "description": f"Proposed by auditor import --inspect from {path.name}; check every line.",
     }
     if path.suffix.lower() != ".csv":
@@ -92,7 +92,7 @@ def propose(path: Path, table: TableInfo, vocabulary: Vocabulary | None = None) 
     profile["header_row"] = header.number if header is not None else 1
     profile["columns"] = {role: columns[role] for role in HEADINGS if role in columns}
     profile["agencies"] = {s: known.get(fold(s)) for s in spellings}
-    profile["case"] = {"id": fold(path.stem).replace(" ", "-"), "jurisdiction": "england",
+    profile["case"] = {"id": slug(path.stem) or "import", "jurisdiction": "england",
                        "facts": {"domestic_abuse": True}}
     text = yaml.safe_dump(profile, sort_keys=False, allow_unicode=True, width=100)
     missing = [role for role in ("date", "text", "agency") if role not in columns]

@@ -21,6 +21,7 @@ from ..vocabulary import Vocabulary
 
 ROLES = ("date", "time", "agency", "source", "text", "action", "analysis", "type", "ref", "same_event_as")
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")
+_NOT_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 class _Strict(BaseModel):
@@ -73,6 +74,11 @@ class Profile(_Strict):
         if not written:
             return self.default_agency
         return self.agencies.get(fold(written))
+
+
+def slug(text: str) -> str:
+    """A file name as an id (the imported case's and source document's default), as the chronology allows."""
+    return _NOT_ID.sub("-", text).strip("-.").lower()
 
 
 def fold(text: str) -> str:
