@@ -295,28 +295,21 @@ def test_page_draws_the_grid_up_to_its_limit_then_points_to_the_workbook():
     assert 'class="grid"' not in large and "board.xlsx" in large and "matrix.csv" in large
 
 
-def test_page_renders_in_chromium(tmp_path, compared):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("no Chromium")
+def test_page_renders_in_chromium(tmp_path, compared, browser):
     path = tmp_path / "board.html"
     path.write_text(board_html(compared), encoding="utf-8")
     problems: list[str] = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("request", lambda r: problems.append(r.url) if not r.url.startswith("file:") else None)
-            page.goto(path.as_uri())
-            sizes = page.eval_on_selector_all(
-                "svg.chart-svg", "svgs => svgs.map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })")
-            bars = page.eval_on_selector_all("svg rect", "rs => rs.filter(r => r.getBBox().width > 0).length")
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: problems.append(r.url) if not r.url.startswith("file:") else None)
+        page.goto(path.as_uri())
+        sizes = page.eval_on_selector_all(
+            "svg.chart-svg", "svgs => svgs.map(s => { const r = s.getBoundingClientRect(); return [r.width, r.height]; })")
+        bars = page.eval_on_selector_all("svg rect", "rs => rs.filter(r => r.getBBox().width > 0).length")
+    finally:
+        page.close()
     assert problems == []
     assert len(sizes) == 4 and all(w > 100 and h > 50 for w, h in sizes)
     assert bars > 10
