@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+# The pinned typer bundles its own copy of click and raises that copy's exceptions, not click's: catch those.
+from typer._click import exceptions as usage_errors
 
 from . import __version__
 from .audit import AuditResult, audit, sha256_hex
@@ -58,7 +60,7 @@ def write_output(content: str | bytes, output: Optional[Path]) -> None:
 
 @app.command("audit")
 def audit_command(
-    case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+    case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
     rules: Optional[Path] = RULES_OPTION,
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
@@ -106,7 +108,7 @@ def report_date(given: Optional[str]) -> date:
 
 @app.command("report")
 def report_command(
-    case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+    case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
     fmt: AppendixFormat = typer.Option(AppendixFormat.md, "--format", "-f", help="docx (Word), html or md."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (required for docx)."),
     decisions: Optional[Path] = typer.Option(None, "--decisions", help="Reviewer's decisions (from `auditor review`)."),
@@ -158,7 +160,7 @@ def report_command(
 
 @app.command("review")
 def review_command(
-    case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+    case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Decisions file to write (default: print)."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
@@ -181,7 +183,7 @@ class Executor(str, Enum):
 
 @app.command("batch")
 def batch_command(
-    inputs: list[str] = typer.Argument(..., help="Chronology files, folders, globs, or JSON-lines files (one case a line)."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUTS", help="Chronology files, folders, globs, or JSON-lines files (one case a line)."),
     out: Path = typer.Option(Path("audit-out"), "--out", help="Folder for the per-case findings and the board pack."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes (default: one per core; 0: in this process)."),
     formats: str = typer.Option("csv,xlsx,html,json", "--format", help="Board pack formats, comma-separated: csv, xlsx, html, json."),
@@ -271,7 +273,7 @@ def rules_list(
 
 
 @rules_app.command("show")
-def rules_show(rule_id: str = typer.Argument(..., help="Rule id, as `auditor rules list` prints it."),
+def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule id, as `auditor rules list` prints it."),
                rules: Optional[Path] = RULES_OPTION) -> None:
     """Show one rule: what it checks, each edition with its dates and citations, and local overrides.
 
@@ -305,7 +307,7 @@ def rules_show(rule_id: str = typer.Argument(..., help="Rule id, as `auditor rul
 
 
 @rules_app.command("check")
-def rules_check(path: Optional[Path] = typer.Argument(None, help="Rulebook folder (default: the installed one).")) -> None:
+def rules_check(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Rulebook folder (default: the installed one).")) -> None:
     """Validate a rulebook: every problem with file, line and field, and every rule without its examples.
 
     A rule needs citations, editions that neither overlap nor leave an unexplained gap, and
@@ -327,7 +329,7 @@ def rules_check(path: Optional[Path] = typer.Argument(None, help="Rulebook folde
 
 
 @rules_app.command("test")
-def rules_test(path: Optional[Path] = typer.Argument(None, help="Rulebook folder, or one rule file inside it (default: the installed rulebook)."),
+def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Rulebook folder, or one rule file inside it (default: the installed rulebook)."),
                rule: Optional[list[str]] = typer.Option(None, "--rule", help="Only this rule's examples (repeatable)."),
                engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher for the examples.")) -> None:
     """Run each rule's examples and report every one whose audit differs from what it expects.
@@ -418,12 +420,15 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("Stopped. Files already written are complete; nothing was left half-written.", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and internal failures
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
+    except usage_errors.NoArgsIsHelpError as exc:
+        # A command group given no command is a request for its help, not a mistake.
+        typer.echo(exc.format_message())
+        sys.exit(0)
+    except usage_errors.ClickException as exc:
+        # Usage mistakes: the command's usage line, the problem, and exit 2 (never "internal error").
+        exc.show()
+        sys.exit(2)
+    except Exception as exc:
         if os.environ.get("AUDITOR_DEBUG"):
             raise
         typer.echo(f"internal error: {exc!r} (set AUDITOR_DEBUG=1 for a traceback)", err=True)

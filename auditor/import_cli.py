@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("import")
     def import_command(
-        file: Path = typer.Argument(..., help="The chronology table: .docx (Word), .xlsx (Excel) or .csv."),
+        file: Path = typer.Argument(..., metavar="FILE", help="The chronology table: .docx (Word), .xlsx (Excel) or .csv."),
         profile: Optional[Path] = typer.Option(None, "--profile", help="Mapping profile (YAML): which table, "
                                                "which columns, local agency names, case details. Required "
                                                "unless --inspect."),

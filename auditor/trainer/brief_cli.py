@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("brief")
     def brief_command(
-        case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+        case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
         fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="docx (Word) or md."),
         output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (required for docx)."),
         marking: str = typer.Option("OFFICIAL-SENSITIVE", "--marking", help="Protective marking for the header."),

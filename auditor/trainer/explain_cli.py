@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("explain")
     def explain_command(
-        case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+        case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
         finding: str = typer.Argument(
             ...,
             metavar="FINDING_ID|RULE_ID",

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("replay")
     def replay_command(
-        case: Path = typer.Argument(..., help="Chronology file (YAML or JSON)."),
+        case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
         html: Optional[Path] = typer.Option(None, "--html", help="Write a step-through page for a room (one "
                                             "self-contained, offline HTML file) instead of printing the text."),
         on: Optional[str] = typer.Option(None, "--date", help="Date printed on the page (YYYY-MM-DD); default "

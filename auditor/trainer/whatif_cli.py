@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("what-if")
     def what_if_command(
-        case: Path = typer.Argument(..., help="Chronology file (YAML or JSON); it is read, never written."),
+        case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON); it is read, never written."),
         sets: Optional[list[str]] = typer.Option(
             None, "--set", metavar="ENTRY.FIELD=VALUE",
             help="Change one field of an entry (repeatable). FIELD is date, agency, type, summary, recorded_by, "
