@@ -154,7 +154,7 @@ def report_command(
         digest = sha256_hex(read_source(decisions)[0])
     appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest)
     for warning in appendix.identifier_warnings:
-        typer.echo(f"warning: possible identifier remains: {warning}", err=True)
+        typer.echo(f"redaction: {warning}", err=True)
     write_output(render_appendix(appendix, fmt.value, templates, exercise), output)
 
 

@@ -37,6 +37,28 @@ def test_paragraphs_are_numbered_once_in_order(result, rulebook):
     assert numbers == list(range(1, len(numbers) + 1))
 
 
+def test_every_format_prints_the_paragraphs_in_number_order(result, rulebook):
+    """Markdown, HTML and Word number the paragraphs 1, 2, 3... down the page, the same in each."""
+    import io
+    import re
+
+    from docx import Document
+
+    a = build_appendix(result, rulebook, report_date=DAY)
+    md = render_appendix(a, "md").decode()
+    html = render_appendix(a, "html").decode()
+    html = html[html.index("<main"):]  # the page body, not the timeline's finding labels
+    docx = Document(io.BytesIO(render_appendix(a, "docx")))
+    orders = {
+        "md": [int(n) for n in re.findall(r"(?m)^(\d+)\. ", md)],
+        "html": [int(n) for n in re.findall(r'<span class="pn">(\d+)\.</span>', html)],
+        "docx": [int(m.group(1)) for p in docx.paragraphs if (m := re.match(r"(\d+)\.\t", p.text))],
+    }
+    expected = list(range(1, a.met[-1].number + 1))
+    for fmt, numbers in orders.items():
+        assert numbers == expected, (fmt, numbers[:20])
+
+
 def test_findings_are_grouped_by_agency_and_theme_and_met_is_listed(result, rulebook):
     a = build_appendix(result, rulebook, report_date=DAY)
     statuses = {f.status for f in a.findings}
@@ -151,8 +173,12 @@ def test_redaction_replaces_listed_names_consistently_and_warns_of_what_remains(
     assert summary.startswith("Adult A attended; Adult A said Adult B lives at")
     assert "Jane" not in render_appendix(a, "md").decode() and "Roe" not in render_appendix(a, "md").decode()
     warnings = "\n".join(a.identifier_warnings)
-    assert "postcode: B15 2TT" in warnings and "phone number: 0121 496 0000" in warnings
-    assert "address: 12 Acacia Avenue" in warnings and "Smithers" in warnings
+    assert "masked postcode: B15 2TT (shown as [postcode])" in warnings
+    assert "masked phone number: 0121 496 0000 (shown as [phone])" in warnings
+    assert "masked address: 12 Acacia Avenue (shown as [address])" in warnings and "Smithers" in warnings
+    md = render_appendix(a, "md").decode()
+    assert "B15 2TT" not in md and "0121 496 0000" not in md and "Acacia" not in md
+    assert "[postcode]" in a.findings[0].evidence[0].summary
     assert "Adult" not in warnings and "Police" not in warnings
     again = build_appendix(named, rulebook, report_date=DAY, redact=True)
     assert render_appendix(a, "md") == render_appendix(again, "md")
@@ -165,7 +191,7 @@ def test_without_redact_free_text_is_left_as_written(named, rulebook):
 
 def test_dates_can_be_coarsened_to_month_and_year():
     r = Redactor(coarsen_dates=True)
-    assert r.text("on 11/06/2012, held 2012-06-18, wrote 5 June 2012") == "on June 2012, held 2012-06, wrote June 2012"
+    assert r.text("on 11/06/2012, held 2012-06-18, wrote 5 June 2012") == "in June 2012, held June 2012, wrote June 2012"
     assert r.day(date(2012, 6, 11)) == date(2012, 6, 15)
     assert likely_identifiers(["Seen by Adult A."], {"Seen", "Adult"}) == []
 

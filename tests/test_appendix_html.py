@@ -314,7 +314,7 @@ def test_filtering_by_status_standard_and_date_range(founding_page, appendix):
 
     page.fill("input[name=from]", "2012-06-01")
     page.fill("input[name=to]", "2012-06-30")
-    in_june = {str(f.number) for f in everything if "2012-06-01" <= f.date[:10] <= "2012-06-30"}
+    in_june = {str(f.number) for f in everything if "2012-06-01" <= f.day_iso[:10] <= "2012-06-30"}
     assert in_june and {f["number"] for f in founding_page.visible_findings()} == in_june
     assert founding_page.count() == f"Showing {len(in_june)} of {len(everything)} findings"
     marks = founding_page.visible("#timeline-svg a.mark")

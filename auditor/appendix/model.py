@@ -18,7 +18,7 @@ from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
 from .decisions import Decision
-from .redaction import MONTHS, Redactor, likely_identifiers
+from .redaction import MONTHS, Redactor, all_strings, id_warnings, likely_identifiers
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 _ROLE_WORDS = {"victim": "the adult victim", "alleged-perpetrator": "the alleged perpetrator", "child": "a child",
@@ -67,7 +67,7 @@ class FindingView(_Model):
     searched: str = ""
     late: str = ""
     decision: Decision | None = None
-    date: str = ""  # ISO day of the trigger, for filters
+    day_iso: str = ""  # ISO day of the trigger, for the page's filters (its month only when dates are coarsened)
 
 
 class Paragraph(_Model):
@@ -167,12 +167,12 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     case = chron.case
     decisions = decisions or {}
     today = report_date or date.today()
-    r = Redactor.for_case(chron, coarsen_dates) if redact else Redactor(coarsen_dates=coarsen_dates)
+    r = Redactor.for_case(chron, redact, coarsen_dates)
     agency_name = {a.id: a.name for a in vocab.agencies}
     counter = iter(range(1, 100_000))
 
     def para(text: str) -> Paragraph:
-        return Paragraph(number=next(counter), text=r.text(text))
+        return Paragraph(number=next(counter), text=text)
 
     judged = [f for f in result.findings if f.status != "not-applicable"]
     open_findings = sorted((f for f in judged if f.status != "met"),
@@ -208,10 +208,12 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     if unverified:
         method.append(para(f"{len(unverified)} of the sources cited below have not been checked against the "
                            "primary text; they are marked \"not verified\" wherever they appear and listed below."))
-    if redact or coarsen_dates:
+    if redact:
         method.append(para("Names in the chronology's text have been replaced by the pseudonyms in the case's "
-                           "people list" + ("; dates are given to the month and year only" if coarsen_dates else "")
-                           + "."))
+                           "people list, and postcodes, phone numbers, e-mail and street addresses masked."))
+    if coarsen_dates:
+        method.append(para("Dates are given to the month and year only, and times of day are left out; counts "
+                           "of days, such as how late something was, are kept, as they are the finding."))
     decided = Counter(d.decision for d in decisions.values() if d.decision != "undecided")
     decisions_summary = (", ".join(f"{n} {k.replace('-', ' ')}" for k, n in sorted(decided.items()))
                          if decided else "no reviewer decisions recorded")
@@ -224,22 +226,18 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
                       | {(g.abbr, g.meaning) for g in vocab.abbreviations})
     people_paragraph = para("People are referred to by role and pseudonym, and practitioners by role; agencies "
                             "are named in full, with their abbreviations in the glossary.")
-    views = [_view(f, next(counter), rulebook, decisions.get(f.id), r, agency_name) for f in open_findings]
+    views = [_view(f, next(counter), rulebook, decisions.get(f.id), agency_name) for f in open_findings]
     met_paragraph = para(f"{len(met)} standard{'s were' if len(met) != 1 else ' was'} met: what the standard "
                          "expected is recorded in time.")
-    met_views = [_view(f, next(counter), rulebook, decisions.get(f.id), r, agency_name) for f in met]
-    by_agency = _group(views, lambda v: v.agency)
-    by_theme = _group(views, lambda v: v.theme)
+    met_views = [_view(f, next(counter), rulebook, decisions.get(f.id), agency_name) for f in met]
+    by_agency = _group(views, lambda v: v.agency)  # the order the findings are numbered in
+    by_theme = sorted(_group(views, lambda v: v.theme))
     themes = [theme for theme, _ in by_theme
               if any(v.status in ("breach", "possible-breach") for v in views if v.theme == theme)]
     action_plan = [(theme, ", ".join(str(v.number) for v in views if v.theme == theme
                                      and v.status in ("breach", "possible-breach"))) for theme in themes]
-    texts = [p.text for p in method] + [v.statement for v in views + met_views] + \
-            [e.summary for v in views + met_views for e in v.evidence] + [r.text(case.title)]
-    known = _known_words(chron, rulebook)
-    warnings = likely_identifiers(texts, known) if redact else []
-    return Appendix(
-        title=r.text(f"Appendix: procedural standards and the chronology, {case.title}"), case_id=case.id,
+    appendix = Appendix(
+        title=f"Appendix: procedural standards and the chronology, {case.title}", case_id=case.id,
         marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact,
         coarsened=coarsen_dates, meta=meta,
         method=method, editions=editions, unverified=unverified, people=people, agencies=agencies,
@@ -247,7 +245,17 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
         by_theme=by_theme, met=met_views, met_paragraph=met_paragraph,
         not_applicable=[f.title for f in result.findings if f.status == "not-applicable"],
         action_plan=action_plan, decisions_summary=decisions_summary,
-        timeline=_timeline(result, views, r, agency_name, vocab), identifier_warnings=warnings)
+        timeline=_timeline(result, views, r, agency_name, vocab), identifier_warnings=[])
+    if not r.active:
+        return appendix
+    # Every string of the finished appendix, whatever field it is in, goes through the redactor.
+    appendix = r.apply(appendix)
+    if not redact:
+        return appendix
+    warnings = r.masked_summary() + id_warnings({"case id": case.id, **{f"entry {e.id}": e.id for e in chron.events}}, r)
+    warnings += ["still looks identifying: " + w for w in likely_identifiers(all_strings(appendix),
+                                                                              _known_words(chron, rulebook))]
+    return appendix.model_copy(update={"identifier_warnings": warnings})
 
 
 def _agency_order(agency: str, vocab: Any) -> int:
@@ -284,7 +292,7 @@ def _dmy(iso: str) -> str:
     return f"{d}/{m}/{y}"
 
 
-def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None, r: Redactor,
+def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None,
           agency_name: dict[str, str]) -> FindingView:
     variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.editions[0].label), None)
     standard = f.title + (f": {describe_check(variant.check, agency_name)}" if variant else "")
@@ -293,25 +301,26 @@ def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None
         unit = str(f.figures.get("late_unit", "working-days")).replace("-", " ")
         n = f.figures["late"]
         late = f"later than expected by {n} {unit[:-1] if n == 1 else unit}"
-    evidence = [EvidenceView(event_id=e.event_id, anchor=f"entry-{e.event_id}", date=r.text(e.date_human),
-                             agency=agency_name.get(e.agency, e.agency), type=label(e.type), source=r.text(e.source),
-                             summary=r.text(e.summary)) for e in f.evidence]
+    evidence = [EvidenceView(event_id=e.event_id, anchor=f"entry-{e.event_id}", date=e.date_human,
+                             agency=agency_name.get(e.agency, e.agency), type=label(e.type), source=e.source,
+                             summary=e.summary) for e in f.evidence]
     return FindingView(
         number=number, id=f.id, anchor=f"finding-{number}", rule_id=f.rule_id, title=f.title,
         standard=standard, status=f.status, status_label=f.status_label, severity=f.severity,
         agency=agency_name.get(f.agency, f.agency), theme=label(f.theme).capitalize(), edition=f.edition,
-        local=f.local, statement=r.text(f.statement),
-        depends_on=[(r.text(a.reading), STATUS_LABELS[a.status], r.text(a.statement)) for a in f.depends_on],
+        local=f.local, statement=f.statement,
+        depends_on=[(a.reading, STATUS_LABELS[a.status], a.statement) for a in f.depends_on],
         citations=[CitationView(text=c.human().removesuffix(" [not verified]"), quote=c.quote or "", verified=c.verified)
                    for c in f.citations],
-        evidence=evidence, searched=r.text(f.searched), late=late, decision=decision, date=f.trigger_date)
+        evidence=evidence, searched=f.searched, late=late, decision=decision, day_iso=f.trigger_date)
 
 
 def _group(views: list[FindingView], key: Any) -> list[tuple[str, list[int]]]:
+    """Finding numbers by `key`, in the order of the first finding of each group."""
     groups: dict[str, list[int]] = {}
     for v in views:
         groups.setdefault(key(v), []).append(v.number)
-    return sorted(groups.items())
+    return list(groups.items())
 
 
 def _known_words(chron: Any, rulebook: Rulebook) -> set[str]:
@@ -348,9 +357,9 @@ def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency
     lanes = [agency_name[a] for a in lane_ids]
     flagged = {e.event_id for v in views if v.status in ("breach", "possible-breach") for e in v.evidence}
     events = [TimelineEvent(event_id=e.id, anchor=f"entry-{e.id}", lane=lane_ids.index(e.agency),
-                            x1=x(e.date.first_day), x2=x(e.date.last_day), label=r.text(f"{e.id} {label(e.type)}"),
-                            date=r.text(e.date.human()), agency=agency_name[e.agency], flagged=e.id in flagged,
-                            summary=r.text(e.summary))
+                            x1=x(e.date.first_day), x2=x(e.date.last_day), label=f"{e.id} {label(e.type)}",
+                            date=e.date.human(), agency=agency_name[e.agency], flagged=e.id in flagged,
+                            summary=e.summary)
               for e in chron.events if e.agency in lane_ids]
     windows = []
     by_id = {f.id: f for f in result.findings}

@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from pydantic_core import to_json
 
 from ..audit import AuditResult
+from ..appendix.coarsening import MONTHS
 from ..findings import STATUS_LABELS, Finding
 
 FORMATS = ("table", "json", "markdown")
@@ -113,7 +114,13 @@ def environment(templates: Path | None = None) -> Environment:
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False))
     env.filters["md"] = _md_escape
     env.filters["tojson_line"] = _json_line
+    env.filters["dmy"] = _dmy
     return env
+
+
+def _dmy(day: Any, coarse: bool = False) -> str:
+    """A date as people read it: 11/06/2012, or "June 2012" where dates are coarsened to the month."""
+    return f"{MONTHS[day.month - 1]} {day.year}" if coarse else f"{day:%d/%m/%Y}"
 
 
 def _json_line(value: Any) -> str:
