@@ -65,19 +65,40 @@ def audit_command(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
+    show_all: bool = typer.Option(False, "--all", help="Table: every finding in full after the summary."),
+    status: Optional[str] = typer.Option(None, "--status", help="Table: these statuses in full after the summary, "
+                                         "comma-separated: departure, possible-departure, not-evaluable, met, "
+                                         "not-applicable."),
 ) -> None:
-    """Audit one case chronology and list every departure, possible departure and standard met.
+    """Audit one case chronology: the counts, each departure and possible departure, and (with --all or
+    --status) every finding in full with its standard, evidence and what was searched.
 
     Examples:
 
       auditor audit fixtures/cases/bdhr-2012-13-04.yaml
 
+      auditor audit fixtures/cases/bdhr-2012-13-04.yaml --status departure,possible-departure
+
       auditor audit case.yaml --format markdown --output appendix.md
 
       auditor audit case.json --rules my-rules/ --format json
     """
+    from .reports.render import STATUS_WORDS
+
+    statuses: tuple[str, ...] | None = tuple(STATUS_WORDS.values()) if show_all else None
+    if status is not None:
+        words = [w.strip() for w in status.split(",") if w.strip()]
+        unknown = [w for w in words if w not in STATUS_WORDS]
+        if unknown or not words:
+            raise typer.BadParameter(f"unknown status {', '.join(unknown) or '(none)'}; choose from "
+                                     "departure, possible-departure, not-evaluable, met, not-applicable",
+                                     param_hint="'--status'")
+        statuses = tuple(dict.fromkeys(STATUS_WORDS[w] for w in words))
+    if statuses and fmt is not Format.table:
+        raise typer.BadParameter("--all and --status choose what the table prints; json and markdown always "
+                                 "carry every finding", param_hint="'--all' / '--status'")
     result = audit_path(case, load_rulebook(rules), engine.value)
-    write_output(render(result, fmt.value), output)
+    write_output(render(result, fmt.value, statuses), output)
 
 
 class ListFormat(str, Enum):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .rulebook.schema import Citation
+from .words import count
 
 STATUS_LABELS = {
     "breach": "Departure",
@@ -16,6 +17,17 @@ STATUS_LABELS = {
     "not-applicable": "Not applicable",
 }
 STATUS_ORDER = {s: i for i, s in enumerate(STATUS_LABELS)}
+
+
+def status_count(status: str, n: int, zero: str | None = None) -> str:
+    """"1 departure", "7 possible departures", "10 not evaluable", "8 met" (with `zero`, "no departures")."""
+    label = STATUS_LABELS[status].lower()
+    return count(n, label, None if label.endswith("departure") else label, zero)
+
+
+def counts_phrase(counts: Mapping[str, int], order: tuple[str, ...]) -> str:
+    """The statuses with a count, in `order`: "35 departures, 7 possible departures, 8 met"."""
+    return ", ".join(status_count(s, counts[s]) for s in order if counts.get(s))
 
 
 class Evidence(BaseModel):

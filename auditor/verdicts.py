@@ -259,7 +259,7 @@ def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]
         shown = (e_lo.date(), e_hi.date())  # type: ignore[union-attr]
     else:
         shown = (e_lo, e_hi)
-    values.update(limit=lead.human(), expected_by=span(*shown))
+    values.update(limit=lead.human(), ahead=lead.ahead(), expected_by=span(*shown))
     figures: dict[str, Any] = {"expected_by": iso_span(*shown), "lead": lead.human()}
     certain = [a for a in cands if on_or_before(a.date.latest, e_lo)]
     possible = [a for a in cands if on_or_before(a.date.earliest, e_hi)]
@@ -336,9 +336,9 @@ STATEMENTS: dict[tuple[str, str], str] = {
     ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
     ("follows", "met"): "The {counterpart} {counterpart_date} followed the {trigger} {trigger_date}.",
     ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
-    ("lead-time", "met"): "The {counterpart} {counterpart_date} was provided at least {limit} before the {trigger} {trigger_date} (expected by {expected_by}).",
-    ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {limit} before the {trigger} {trigger_date}, that is by {expected_by}.",
-    ("lead-time", "possible"): "Whether the {counterpart} ({counterpart_date}) came {limit} before the {trigger} ({trigger_date}) depends on times the chronology does not give (expected by {expected_by}).",
+    ("lead-time", "met"): "The {counterpart} {counterpart_date} was provided {ahead} the {trigger} {trigger_date} (expected by {expected_by}).",
+    ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {ahead} the {trigger} {trigger_date}, that is by {expected_by}.",
+    ("lead-time", "possible"): "Whether the {counterpart} ({counterpart_date}) came {ahead} the {trigger} ({trigger_date}) depends on times the chronology does not give (expected by {expected_by}).",
     ("lead-time", "absent"): "No {counterpart} for the {trigger} {trigger_date} is evidenced in the chronology.",
     ("precedes", "met"): "The {counterpart} {counterpart_date} came before the {trigger} {trigger_date}.",
     ("precedes", "possible"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",

@@ -30,6 +30,13 @@ class Term(_Strict):
     description: str
 
 
+class EventType(Term):
+    # A preparation for the event it is linked to (`links: {for: ...}`): an invitation or a report comes before
+    # its conference on the same day, where a DASH comes after the incident it assesses. Used to read a day's
+    # untimed entries in a sensible order (auditor.model.chronology.reading_order).
+    before_its_link: bool = False
+
+
 class Abbreviation(_Strict):
     abbr: str
     meaning: str
@@ -50,7 +57,7 @@ class Vocabulary(_Strict):
     agencies: list[Agency]
     roles: list[Term]
     concerns: list[Term]
-    event_types: list[Term]
+    event_types: list[EventType]
     attributes: list[AttributeDef]
     case_facts: list[AttributeDef] = Field(default_factory=list)  # facts about the whole case (case.facts)
     abbreviations: list[Abbreviation] = Field(default_factory=list)  # the glossary reports print
@@ -70,6 +77,10 @@ class Vocabulary(_Strict):
     @cached_property
     def event_type_ids(self) -> frozenset[str]:
         return frozenset(t.id for t in self.event_types)
+
+    @cached_property
+    def before_their_link(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.event_types if t.before_its_link)
 
     @cached_property
     def attribute_map(self) -> dict[str, AttributeDef]:

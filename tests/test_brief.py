@@ -79,3 +79,12 @@ def test_cli_writes_markdown_and_refuses_word_without_output(tmp_path):
     assert proc.stdout.startswith("# 7-minute briefing") and "## Questions to reflect on" in proc.stdout
     proc = subprocess.run(run + ["--format", "docx"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "--output" in proc.stderr
+
+
+def test_counts_agree_with_their_nouns_and_zero_reads_no(rulebook, reference):
+    """One departure is "1 departure", none is "no possible departures", never "1 departures" or "0 ..."."""
+    case = FOUNDING_CASE.parent.parent / "training" / "police-not-invited.yaml"
+    result = audit(load_chronology(case, rulebook.vocabulary), rulebook, reference, "test", "x")
+    text = render_briefing(build_briefing(result, rulebook, date(2026, 11, 25)), "md").decode()
+    assert "it shows 1 departure, no possible departures and " in text
+    assert "1 departures" not in text and " 0 " not in text

@@ -237,7 +237,7 @@ def test_cli_inspect_then_import_then_audit(tmp_path):
     proc = cli("import", str(table), "--profile", str(PROFILES / "example-borough-word.yaml"), "--output", str(out))
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "case.import-report.md").exists() and "18 events imported" in proc.stderr
-    proc = cli("audit", str(out))
+    proc = cli("audit", str(out), "--all")
     assert proc.returncode == 0, proc.stderr
     assert "[example-borough-chronology.docx table 1 row 2]" in " ".join(proc.stdout.split())  # evidence cites rows
 

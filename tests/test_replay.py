@@ -397,3 +397,43 @@ def test_hostile_chronology_text_runs_nothing_in_the_browser(browser, tmp_path, 
         assert opened.problems == []
     finally:
         opened.close()
+
+
+# --- Reading order within a day and wording -------------------------------------------------------------------------
+
+def _events(*specs):
+    from auditor.model import Event
+
+    return [Event.model_validate({"id": i, "date": d, "agency": "police", "type": t, "links": links,
+                                  "source": {"document": "x"}}) for i, d, t, links in specs]
+
+
+def test_a_day_is_read_by_time_and_an_untimed_entry_after_what_it_refers_to():
+    from auditor.model.chronology import reading_order
+
+    events = _events(("dash", "2011-10-03", "dash-risk-assessment", {"for": "incident"}),
+                     ("incident", "2011-10-03T21:15", "domestic-abuse-incident", {}),
+                     ("early", "2011-10-03T09:00", "contact", {}),
+                     ("next", "2011-10-04", "referral", {}))
+    order = reading_order(events)
+    assert sorted(order, key=order.get) == ["early", "incident", "dash", "next"]
+
+
+def test_a_preparation_comes_before_the_event_it_is_for_and_a_cycle_does_not_hang(rulebook):
+    from auditor.model.chronology import reading_order
+
+    events = _events(("icpc", "2012-06-11", "initial-child-protection-conference", {}),
+                     ("report", "2012-06-11", "conference-report", {"for": "icpc"}),
+                     ("a", "2012-06-12", "contact", {"follows": "b"}), ("b", "2012-06-12", "contact", {"follows": "a"}))
+    order = reading_order(events, rulebook.vocabulary.before_their_link)
+    assert sorted(order, key=order.get) == ["report", "icpc", "a", "b"]
+
+
+def test_the_training_case_opens_on_the_incident_not_its_dash(rulebook, reference):
+    case = ROOT / "fixtures" / "training" / "police-not-invited.yaml"
+    result = audit(load_chronology(case, rulebook.vocabulary), rulebook, reference, "test", "x")
+    text = render_text(build_replay(result, rulebook))
+    words = " ".join(text.split())
+    assert "no days on which a deadline passed" in words and "0 days" not in words
+    assert text.index("E01  Police: domestic abuse incident") < text.index("E02  Police: DASH risk assessment")
+    assert "at least 0 hours" not in words

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..audit import AuditResult
-from ..findings import STATUS_LABELS, Finding
+from ..findings import STATUS_LABELS, Finding, counts_phrase
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
@@ -264,12 +264,7 @@ def _agency_order(agency: str, vocab: Any) -> int:
 
 
 def _counts_text(counts: Counter[str]) -> str:
-    parts = []
-    for status in ("breach", "possible-breach", "not-evaluable", "met"):
-        if counts[status]:
-            words = STATUS_LABELS[status].lower()
-            parts.append(f"{counts[status]} {words}{'s' if counts[status] != 1 and words.endswith('departure') else ''}")
-    return ", ".join(parts) or "none"
+    return counts_phrase(counts, ("breach", "possible-breach", "not-evaluable", "met")) or "none"
 
 
 def _editions_applied(findings: list[Finding]) -> list[EditionUse]:

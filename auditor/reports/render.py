@@ -13,7 +13,8 @@ from pydantic_core import to_json
 
 from ..audit import AuditResult
 from ..appendix.coarsening import MONTHS
-from ..findings import STATUS_LABELS, Finding
+from ..findings import STATUS_LABELS, Finding, counts_phrase
+from ..words import count
 
 FORMATS = ("table", "json", "markdown")
 _ORDER = ("breach", "possible-breach", "not-evaluable", "met", "not-applicable")
@@ -22,7 +23,15 @@ LIMITS = ("A chronology records what was written down, not all that happened: \"
           "they are relied on. Citations marked [not verified] have not been checked against the primary text.")
 
 
-def render(result: AuditResult, fmt: str) -> str:
+# What `--status` accepts: the words a reader sees, and the JSON's own values.
+STATUS_WORDS = {"departure": "breach", "possible-departure": "possible-breach", "not-evaluable": "not-evaluable",
+                "met": "met", "not-applicable": "not-applicable", **{s: s for s in ("breach", "possible-breach")}}
+
+
+def render(result: AuditResult, fmt: str, statuses: tuple[str, ...] | None = None) -> str:
+    """`statuses` (table only): the statuses to print in full after the summary."""
+    if fmt == "table":
+        return _table(result, statuses)
     return _RENDERERS[fmt](result)
 
 
@@ -55,52 +64,68 @@ def _json(result: AuditResult) -> str:
     return to_json(to_data(result), indent=2).decode("utf-8") + "\n"
 
 
-def _count(label: str, n: int) -> str:
-    plural = n != 1 and label.lower().endswith("departure")
-    return f"{n} {label.lower()}{'s' if plural else ''}"
+def _wrap(text: str, indent: int, width: int = 100, hang: int = 0) -> str:
+    return textwrap.fill(text, width=width, initial_indent=" " * indent, subsequent_indent=" " * (indent + hang),
+                         break_on_hyphens=False)
 
 
-def _wrap(text: str, indent: int, width: int = 100) -> str:
-    return textwrap.fill(text, width=width, initial_indent=" " * indent, subsequent_indent=" " * indent)
+def _when(f: Finding) -> str:
+    """The trigger's date as recorded, a range as a range (its words as written left for the detail)."""
+    trigger = next((e for e in f.evidence if e.role == "trigger"), f.evidence[0] if f.evidence else None)
+    return trigger.date_human.split(" (")[0] if trigger else ""
 
 
-def _table(result: AuditResult) -> str:
+def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
+    """The terminal view: the counts, then each departure and possible departure in a line or two, then, for the
+    statuses asked for (`--status`, or all with `--all`), every finding in full. Findings are referred to by id,
+    the same id the appendix prints and `auditor explain` takes."""
     meta, case = result.meta, result.chronology.case
-    lines = [f"Audit of {case.id}: {case.title}",
+    lines = [_wrap(f"Audit of {case.id}: {case.title}", 0, hang=4),
              f"Rulebook {meta['rulebook_version']} | engine {meta['engine']} {meta['engine_version']} | "
              f"auditor {meta['auditor_version']}",
              f"Input sha256 {meta['input_sha256']}",
-             "Summary: " + ", ".join(_count(label, n) for label, n in summary_counts(result.findings))]
+             "Summary: " + counts_phrase(Counter(f.status for f in result.findings), _ORDER)]
     if len(result.readings) > 1:
-        lines.append("Conflicting records, each reading audited: " + "; ".join(result.readings))
-    lines.append("")
-    shown = [f for f in result.findings if f.status != "not-applicable"]
-    header = f"{'#':>3}  {'Status':<18}  {'Sev':<6}  {'Date':<10}  {'Standard':<52}  Evidence"
-    lines += [header, "-" * len(header)]
-    for n, f in enumerate(shown, 1):
-        date = f.evidence[0].date_human[:10] if f.evidence else ""
-        title = f.title if len(f.title) <= 52 else f.title[:51] + "…"
-        ids = ", ".join(e.event_id for e in f.evidence)
-        lines.append(f"{n:>3}  {f.status_label:<18}  {f.severity:<6}  {date:<10}  {title:<52}  {ids}")
-    lines.append("")
-    for n, f in enumerate(shown, 1):
-        lines.append(f"[{n}] {f.status_label} ({f.severity}): {f.title}")
-        lines.append(f"    id: {f.id} | edition: {f.edition}{' (local procedure)' if f.local else ''}")
-        lines.append(_wrap("Finding: " + f.statement, 4))
-        for c in f.citations:
-            lines.append(_wrap("Standard: " + c.human() + (f' - "{c.quote}"' if c.quote else ""), 4))
-        for e in f.evidence:
-            lines.append(_wrap(f"Evidence: {e.event_id} {e.date_human} {e.agency} {e.type.replace('-', ' ')}"
-                               f" [{e.source}]: {e.summary}", 4))
-        if f.searched:
-            lines.append(_wrap("Searched: " + f.searched, 4))
-        lines.append("")
-    na = [f for f in result.findings if f.status == "not-applicable"]
-    if na:
-        lines.append("Not applicable: " + ", ".join(f.rule_id for f in na))
-        lines.append("")
-    lines.append(_wrap(LIMITS, 0))
+        lines.append(_wrap("Conflicting records, each reading audited: " + "; ".join(result.readings), 0, hang=4))
+    for status in ("breach", "possible-breach"):
+        chosen = [f for f in result.findings if f.status == status]
+        if not chosen:
+            continue
+        lines += ["", f"{STATUS_LABELS[status]}s ({len(chosen)})"]
+        for f in chosen:
+            lines.append(_wrap(f"{_when(f)}  {f.title} ({f.severity})", 2, hang=4))
+            entries = ", ".join(dict.fromkeys(e.event_id for e in f.evidence))
+            lines.append(_wrap(f"entries {entries}; id {f.id}", 4, hang=2))
+    if statuses:
+        for status in _ORDER:
+            chosen = [f for f in result.findings if f.status == status and status in statuses]
+            if chosen:
+                lines += ["", f"In full: {STATUS_LABELS[status].lower()} ({len(chosen)})", ""]
+                lines += [line for f in chosen for line in _detail(f)]
+    else:
+        rest = counts_phrase(Counter(f.status for f in result.findings), ("not-evaluable", "met", "not-applicable"))
+        lines += ["", _wrap("Every finding in full: --all" + (f" ({rest} included)" if rest else "")
+                            + "; or --status departure,met and so on. How a verdict was reached: "
+                            f"auditor explain CASE ID.", 0)]
+    lines += ["", _wrap(LIMITS, 0)]
     return "\n".join(lines) + "\n"
+
+
+def _detail(f: Finding) -> list[str]:
+    lines = [_wrap(f"{f.status_label} ({f.severity}): {f.title}", 0, hang=4),
+             _wrap(f"id: {f.id} | edition: {f.edition}{' (local procedure)' if f.local else ''}", 4, hang=4),
+             _wrap("Finding: " + f.statement, 4, hang=4)]
+    for a in f.depends_on:
+        lines.append(_wrap(f"{a.reading[:1].upper()}{a.reading[1:]}: {STATUS_LABELS[a.status].lower()}. "
+                           f"{a.statement}", 6, hang=4))
+    for c in f.citations:
+        lines.append(_wrap("Standard: " + c.human() + (f' - "{c.quote}"' if c.quote else ""), 4, hang=4))
+    for e in f.evidence:
+        lines.append(_wrap(f"Evidence: {e.event_id} {e.date_human} {e.agency} {e.type.replace('-', ' ')}"
+                           f" [{e.source}]: {e.summary}", 4, hang=4))
+    if f.searched:
+        lines.append(_wrap("Searched: " + f.searched, 4, hang=4))
+    return lines + [""]
 
 
 def environment(templates: Path | None = None) -> Environment:
@@ -115,6 +140,7 @@ def environment(templates: Path | None = None) -> Environment:
     env.filters["md"] = _md_escape
     env.filters["tojson_line"] = _json_line
     env.filters["dmy"] = _dmy
+    env.filters["count"] = count
     return env
 
 

@@ -53,6 +53,10 @@ class Limit(_Strict):
         unit = self.unit.replace("-", " ")
         return f"{self.n} {unit[:-1] if self.n == 1 else unit}"
 
+    def ahead(self) -> str:
+        """A lead time in a sentence: "at least 48 hours before", or plain "before" for a lead of nothing."""
+        return "before" if self.n == 0 else f"at least {self.human()} before"
+
 
 class Citation(_Strict):
     """A standard's source. `verified: false` means nobody has checked it against the primary text."""

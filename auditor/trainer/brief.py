@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..audit import AuditResult
+from ..findings import status_count
 from ..rulebook import Rulebook
+from ..words import count
 
 TOP = 4  # departures on one page
 QUESTIONS = 3
@@ -64,10 +66,12 @@ def build_briefing(result: AuditResult, rulebook: Rulebook, report_date: date,
                                citation=cite.human() if cite else "", date=_day(f.trigger_date)))
     agencies = sorted({names.get(e.agency, e.agency) for e in chron.events})
     counts = {s: sum(1 for f in result.findings if f.status == s) for s in ("breach", "possible-breach", "met")}
-    happened = (f"{case.title}. The chronology holds {len(chron.events)} entries from {len(agencies)} agencies "
+    happened = (f"{case.title}. The chronology holds {count(len(chron.events), 'entry', 'entries')} from "
+                f"{count(len(agencies), 'agency', 'agencies')} "
                 f"({', '.join(agencies)}) between {case.scoping.start:%d/%m/%Y} and {case.scoping.end:%d/%m/%Y}. "
-                f"Judged against the standards in force at the time, it shows {counts['breach']} departures, "
-                f"{counts['possible-breach']} possible departures and {counts['met']} standards met.")
+                f"Judged against the standards in force at the time, it shows {status_count('breach', counts['breach'], 'no')}, "
+                f"{status_count('possible-breach', counts['possible-breach'], 'no')} and "
+                f"{count(counts['met'], 'standard met', 'standards met', 'no')}.")
     return Briefing(title=f"7-minute briefing: {case.title}", marking=marking, report_date=report_date,
                     case_title=case.title, happened=happened, items=items,
                     more=len(departures) - len(chosen), questions=_questions(chosen, rulebook),

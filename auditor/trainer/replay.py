@@ -18,13 +18,14 @@ import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from ..audit import AuditResult
 from ..engine.facts import record_groups
 from ..findings import STATUS_LABELS, Finding
 from ..model import Chronology, Event
+from ..model.chronology import reading_order
 from ..model.dates import END_OF_DAY
 from ..reports.render import LIMITS, environment, summary_counts
 from ..rulebook import Rulebook, Variant
@@ -32,6 +33,7 @@ from ..rulebook.conditions import describe, label
 from ..rulebook.schema import IncludesCheck, RequiresCheck
 from ..verdicts import (deadline, event_label, expected_by, human, iso_span, span, party_names,
                         rulebook_data)
+from ..words import count
 
 # What an item on a step says happened to an obligation. "opens" starts a clock or an expectation
 # that later entries may answer; "checks" is an expectation judged there and then (on the entry
@@ -175,7 +177,7 @@ class _Thread:
 
 @dataclass(order=True)
 class _Slot:
-    """Where a step sits in time: entries by their earliest moment then file order; a deadline after its day."""
+    """Where a step sits in time: entries by their first day, then in reading order; a deadline after its day."""
 
     moment: datetime
     rank: int  # 0 an entry, 1 a lapse, 2 the summary
@@ -191,7 +193,8 @@ def build_replay(result: AuditResult, rulebook: Rulebook, report_date: date | No
     names = party_names(chron, rulebook)
     threads = _threads(result, rulebook, names)
 
-    slots = {e.id: _Slot(e.date.earliest, 0, i, e) for i, e in enumerate(chron.events)}
+    order = reading_order(chron.events, rulebook.vocabulary.before_their_link)
+    slots = {e.id: _Slot(datetime.combine(e.date.first_day, time.min), 0, order[e.id], e) for e in chron.events}
     lapses: dict[datetime, _Slot] = {}
     end = _Slot(datetime.max, 2, 0)
     # Each item is (section, kind, thread): 0 what the entry opens, 1 an outcome, 2 a deadline passing.
@@ -408,7 +411,7 @@ def _expectation(t: _Thread, names: dict[str, str], data: Any) -> str:
         lo, hi = expected_by(t.trigger.date.earliest, lead), expected_by(t.trigger.date.latest, lead)
         if lead.unit == "hours" and t.trigger.date.precision != "datetime":
             lo, hi = lo.date(), hi.date()  # as the audit shows it
-        return (f"{wanted_cap} expected at least {lead.human()} before this {trigger}, that is by "
+        return (f"{wanted_cap} expected {lead.ahead()} this {trigger}, that is by "
                 f"{span(lo, hi)} ({edition}).")
     back = f", and no earlier than {check.lookback.human()} before it" if check.lookback else ""
     return f"{wanted_cap} expected on or before this {trigger}{back} ({edition})."
@@ -473,9 +476,9 @@ def render_text(replay: Replay) -> str:
     """The replay on a terminal: every step, then the summary, wrapped to 100 columns."""
     total = len(replay.steps)
     lines = _wrap(f"Replay of {replay.case_id}: {replay.title}", 0, 4)
-    lines += _wrap(f"Scoping period {replay.scoping}. {total} steps: {replay.entries} chronology entries in date "
-                   f"order, {replay.lapses} day{'s' if replay.lapses != 1 else ''} on which a deadline passed, and "
-                   "the summary.", 0, 4)
+    lines += _wrap(f"Scoping period {replay.scoping}. {count(total, 'step')}: "
+                   f"{count(replay.entries, 'chronology entry', 'chronology entries')} in date order, "
+                   f"{count(replay.lapses, 'day on which a deadline passed', zero='no')}, and the summary.", 0, 4)
     if len(replay.readings) > 1:
         lines += _wrap("Conflicting records, each reading audited: " + "; ".join(replay.readings) + ".", 0, 4)
     lines.append("")
@@ -507,7 +510,7 @@ def render_text(replay: Replay) -> str:
 
 def count_phrase(counts: tuple[tuple[str, int], ...]) -> str:
     """"35 departures, 7 possible departures, 10 not evaluable, 8 met, 8 not applicable"."""
-    return ", ".join(f"{n} {text.lower()}{'s' if n != 1 and text.endswith('eparture') else ''}"
+    return ", ".join(count(n, text.lower(), None if text.endswith("eparture") else text.lower())
                      for text, n in counts)
 
 
