@@ -24,6 +24,7 @@ from .output import write_atomic
 from .reports import render
 from .rulebook import Rulebook, load_rulebook
 from .sourcemap import read_source
+from .words import count
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit safeguarding case chronologies against a cited, dated rulebook of procedural standards.")
@@ -187,7 +188,7 @@ def review_command(
 ) -> None:
     """Write a decisions file listing every finding, undecided, for the reviewer to fill in.
 
-    Example: auditor review fixtures/cases/bdhr-2012-13-04.yaml --output decisions.yaml
+    Example: auditor review fixtures/cases/bdhr-2012-13-04.yaml --output my-decisions.yaml
     """
     from .appendix.decisions import decisions_template
 
@@ -321,7 +322,7 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
             typer.echo(f"  cite: {cite.human()}" + (f' - "{cite.quote}"' if cite.quote else "")
                        + f" (checked {cite.checked:%d/%m/%Y})")
     if rule.tests:
-        typer.echo(f"\n{len(rule.tests)} example(s):")
+        typer.echo(f"\n{count(len(rule.tests), 'example')}:")
         for test in rule.tests:
             expect = test.expect if isinstance(test.expect, str) else ", ".join(test.expect)
             typer.echo(f"  - {test.name}: {expect}" + (" [boundary]" if test.boundary else ""))
@@ -430,7 +431,7 @@ def main() -> None:
     except InputError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{len(exc.problems)} problem(s) in the input; {exc.consequence}.", err=True)
+        typer.echo(f"{count(len(exc.problems), 'problem')} in the input; {exc.consequence}.", err=True)
         sys.exit(2)
     except EngineCrash as exc:
         typer.echo(f"error: {exc}", err=True)
