@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import InputError, Problem
+from .limits import current
 from .model import Case, Chronology, Event
 from .sourcemap import Document, load_file, load_text
 from .validation import validate
@@ -30,6 +31,10 @@ def chronology_from_text(text: str, file: str, vocabulary: Vocabulary) -> Chrono
 def chronology_from_document(doc: Document, vocabulary: Vocabulary) -> Chronology:
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), "expected a mapping with `case` and `events`")])
+    events = doc.data.get("events")
+    if isinstance(events, list) and len(events) > current().events:
+        raise InputError([doc.problem(("events",), f"{len(events):,} events; at most {current().events:,} are "
+                                      "audited in one chronology (see --limits)")])
     # Fast path: the whole file in one validation. Any problem at all, and the detailed path below
     # runs from the start, so every problem is reported as before, with its file, line and field.
     try:

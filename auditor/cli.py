@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -19,6 +20,7 @@ from .chronology_loader import chronology_from_text
 from .cli_options import Engine
 from .engine import engine_version, open_matcher
 from .errors import EngineCrash, InputError, Problem
+from .limits import Limits, parse_limits, set_limits
 from .model.dates import parse_day
 from .output import write_atomic
 from .reports import render
@@ -28,6 +30,20 @@ from .words import count
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit safeguarding case chronologies against a cited, dated rulebook of procedural standards.")
+
+
+@app.callback()
+def _options(limits: Optional[str] = typer.Option(
+        None, "--limits", metavar="NAME=N,...", help="Input limits, e.g. file=500MB,events=50000 (names: file, text, "
+        "values, events, rows). Defaults: " + Limits().human() + ".")) -> None:
+    """Audit safeguarding case chronologies against a cited, dated rulebook of procedural standards."""
+    if limits:
+        try:
+            set_limits(parse_limits(limits))
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--limits'") from None
+
+
 rules_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="List, show and check the rulebook.")
 app.add_typer(rules_app, name="rules")
 
@@ -214,6 +230,8 @@ def batch_command(
     compare: Optional[Path] = typer.Option(None, "--compare", help="A previous batch's --out folder: rates then and now."),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local worker processes, or a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."),
+    case_timeout: float = typer.Option(300.0, "--case-timeout", min=1.0, help="Seconds one case may take before its "
+                                       "worker is stopped and the case reported as a timeout (local workers)."),
     rules: Optional[Path] = RULES_OPTION,
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
 ) -> None:
@@ -239,13 +257,15 @@ def batch_command(
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise InputError([Problem("--format", None, "", f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")])
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), None, "", "--out is a file; give a folder (it is created if missing)")])
     if executor is Executor.dask and not scheduler:
         raise InputError([Problem("--scheduler", None, "", "the dask executor needs --scheduler ADDRESS")])
     window = (parse_day(since) if since else None, parse_day(until) if until else None)
     with progress_bar(inputs) as bar:
         result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
                            rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
-                           scheduler=scheduler, compare=compare, on_progress=bar.update)
+                           scheduler=scheduler, compare=compare, on_progress=bar.update, case_timeout=case_timeout)
     typer.echo(f"{result.audited} case{'s' if result.audited != 1 else ''} audited, {result.failed} could not be "
                f"(see {out / 'errors.csv'}); board pack in {out}")
     if result.failed:
@@ -330,19 +350,28 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
 
 @rules_app.command("check")
 def rules_check(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Rulebook folder (default: the installed one).")) -> None:
-    """Validate a rulebook: every problem with file, line and field, and every rule without its examples.
+    """Validate a rulebook: every problem with file, line and field, every rule without its examples, and
+    whether the rule engine can build it.
 
     A rule needs citations, editions that neither overlap nor leave an unexplained gap, and
-    examples that breach it, meet it and sit on a boundary. Run the examples with `auditor rules test`.
+    examples that breach it, meet it and sit on a boundary; each example must make a valid chronology.
+    The rulebook is then compiled into durable-rules, as every audit would. Whether the examples give
+    the statuses they expect is `auditor rules test`.
 
     Example: auditor rules check rules/
     """
+    from .engine.isolation import compile_problem
+    from .engine.plan import plan_variant
     from .rulebook.catalogue import citations_of, coverage_problems
 
     book = load_rulebook(path)
     problems = coverage_problems(book)
     if problems:
         raise InputError(problems, "the rulebook is not ready for use")
+    failure = compile_problem([plan_variant(v) for v in book.variants])
+    if failure:
+        raise InputError([Problem(book.path, None, "", f"the rule engine cannot build this rulebook: {failure}")],
+                         "the rulebook is not ready for use")
     cites = [c for rule_id in book.rules for c in citations_of(book, rule_id)]
     unverified = sum(1 for c in cites if not c.verified)
     tests = sum(len(r.tests) for r in book.rules.values())
@@ -421,11 +450,24 @@ def version_command() -> None:
     typer.echo(f"auditor {__version__}; durable-rules {engine_version('durable')}; rulebook {load_rulebook(None).version}")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so the same clean-up as Ctrl-C runs (workers stopped, no partial file)."""
+
+
+_signalled: list[int] = []
+
+
+def _terminate(signum: int, frame: object) -> None:
+    _signalled.append(signum)
+    raise Terminated()
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(standalone_mode=False)  # click returns, not raises, a typer.Exit's code here
-        if code == 130:  # typer turns Ctrl-C into this code, silently
-            raise KeyboardInterrupt
+        if code == 130:  # typer turns Ctrl-C (and our SIGTERM) into this code, silently
+            raise Terminated() if _signalled else KeyboardInterrupt()
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:
@@ -439,9 +481,10 @@ def main() -> None:
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))
         sys.exit(code)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as exc:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM during clean-up must not interrupt it
         typer.echo("Stopped. Files already written are complete; nothing was left half-written.", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except usage_errors.NoArgsIsHelpError as exc:
         # A command group given no command is a request for its help, not a mistake.
         typer.echo(exc.format_message())

@@ -17,21 +17,98 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         handle.write(data)
 
 
+def _writable(path: Path) -> None:
+    """Output a user named must be a file we can create: say so, as bad input, if it is a folder or under a file."""
+    from .errors import InputError, Problem
+
+    if path.is_dir():
+        raise InputError([Problem(str(path), None, "", "is a folder; give a file name to write")], "nothing was written")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError([Problem(str(path), None, "", "cannot be written: a part of its path is a file, not a "
+                                  "folder")], "nothing was written") from None
+    except PermissionError:
+        raise InputError([Problem(str(path), None, "", "cannot be written: permission denied")],
+                         "nothing was written") from None
+
+
 @contextmanager
 def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
-    """A file written in pieces (a streamed import) that appears at `path` only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """A file written in pieces (a streamed import) that appears at `path` only when complete.
+
+    Where the file system allows it (Linux, O_TMPFILE), the pieces go to a file with no name at all, named only
+    once complete: a process killed mid-write (SIGKILL, a power cut) leaves nothing behind. Elsewhere a hidden
+    temporary file is used and removed on any exception, Ctrl-C and SIGTERM included.
+    """
+    _writable(path)
+    fd = _unnamed_file(path.parent)
+    tmp: str | None = None
+    if fd is None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
+        with (os.fdopen(fd, "wb", closefd=False) if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="\n", closefd=False)) as handle:
             yield handle
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as any new file would be, not mkstemp's owner-only mode
+        os.fchmod(fd, 0o666 & ~umask)  # as any new file would be, not mkstemp's owner-only mode
+        if tmp is None:
+            try:
+                tmp = _name_unnamed(fd, path)
+            except OSError:  # no /proc to name it through: copy it to a named temporary file instead
+                tmp = _copy_unnamed(fd, path)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR, 0o600)
+    except OSError:  # a file system without O_TMPFILE support
+        return None
+
+
+def _copy_unnamed(fd: int, path: Path) -> str:
+    copy, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(copy, "wb") as target:
+            os.lseek(fd, 0, os.SEEK_SET)
+            while chunk := os.read(fd, 1 << 20):
+                target.write(chunk)
+        os.chmod(name, os.stat(fd).st_mode & 0o777)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _name_unnamed(fd: int, path: Path) -> str:
+    """Give the finished unnamed file a hidden name beside `path`, to be renamed over it at once.
+
+    linkat(..., AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name without privileges;
+    os.link uses linkat with that flag only when given a directory fd (ignored here, as the path is absolute).
+    """
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        for attempt in range(100):
+            name = str(path.parent / f".{path.name}.{os.getpid()}.{attempt}.tmp")
+            try:
+                os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, follow_symlinks=True)
+                return name
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"no free temporary name beside {path}")
+    finally:
+        os.close(folder)
 
 
 def stable_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], compresslevel: int | None = None,

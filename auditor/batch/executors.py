@@ -7,32 +7,26 @@ order.
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
+from ..limits import current
 from .inputs import CaseInput
+from .pool import DEFAULT_CASE_TIMEOUT, WorkerPool, default_workers
 from .worker import Outcome, _STATE, audit_case, init_worker
 
 IN_FLIGHT_PER_WORKER = 8
+__all__ = ["default_workers", "run_dask", "run_local"]
 
 
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-
-
-def run_local(items: Iterable[CaseInput], workers: int, rules: str | None, engine: str) -> Iterator[Outcome]:
-    """Worker processes started with `spawn`: a clean interpreter each, never a fork of a threaded parent."""
-    if workers <= 0:  # in this process: for debugging and small runs
+def run_local(items: Iterable[CaseInput], workers: int, rules: str | None, engine: str,
+              case_timeout: float = DEFAULT_CASE_TIMEOUT) -> Iterator[Outcome]:
+    """Worker processes (`auditor.batch.pool`): a crash, a hang or a stopped worker costs one case."""
+    if workers <= 0:  # in this process: for debugging and small runs (the engine still in its own child)
         init_worker(rules, engine)
         yield from (audit_case(item) for item in items)
         return
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=init_worker,
-                             initargs=(rules, engine)) as pool:
-        yield from _windowed(items, workers * IN_FLIGHT_PER_WORKER, lambda item: pool.submit(audit_case, item),
-                             lambda pending: wait(pending, return_when=FIRST_COMPLETED))
+    yield from WorkerPool(workers, rules, engine, current(), case_timeout).run(items)
 
 
 def audit_case_anywhere(item: CaseInput, rules: str | None, engine: str) -> Outcome:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..limits import current
+
 CHRONOLOGY_SUFFIXES = (".yaml", ".yml", ".json")
 
 
@@ -21,33 +23,75 @@ class CaseInput:
     label: str  # what the errors file calls it: a path, or path:line for JSON lines
     path: str
     text: str | None = None  # the case itself, for a JSON-lines case; None: read `path` in the worker
-    missing: bool = False
+    problem: str = ""  # why this input cannot be audited, found while listing the inputs (not found, not text...)
 
 
 def iter_inputs(specs: list[str]) -> Iterator[CaseInput]:
+    """Every input, in a stable order; one that cannot be read is still listed, with its problem, so that it
+    reaches the errors file instead of stopping the batch or vanishing."""
     index = 0
     for spec in specs:
-        for path, missing in _expand(spec):
-            if path.endswith(".jsonl") and not missing:
-                with open(path, encoding="utf-8") as handle:
-                    for number, line in enumerate(handle, 1):
-                        if line.strip():
-                            yield CaseInput(index, f"{path}:{number}", path, line)
-                            index += 1
+        for path, problem in _expand(spec):
+            if path.endswith(".jsonl") and not problem:
+                for label, text, line_problem in _json_lines(path):
+                    yield CaseInput(index, label, path, text, line_problem)
+                    index += 1
             else:
-                yield CaseInput(index, path, path, None, missing)
+                yield CaseInput(index, path, path, None, problem)
                 index += 1
 
 
-def _expand(spec: str) -> Iterator[tuple[str, bool]]:
+def _json_lines(path: str) -> Iterator[tuple[str, str | None, str]]:
+    """Each non-blank line as its own case. A line that is not UTF-8, or too long, is that line's problem only."""
+    limit = current().file_bytes
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        yield path, None, f"cannot read: {exc.strerror}"
+        return
+    with handle:
+        number = 0
+        while True:
+            raw = handle.readline(limit + 1)
+            if not raw:
+                return
+            number += 1
+            label = f"{path}:{number}"
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the over-long line
+                    raw = handle.readline(1 << 20)
+                yield label, None, f"a line over {limit:,} bytes; refused (see --limits)"
+                continue
+            if not raw.strip():
+                continue
+            try:
+                yield label, raw.decode("utf-8"), ""
+            except UnicodeDecodeError as exc:
+                yield label, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+
+
+def _expand(spec: str) -> Iterator[tuple[str, str]]:
+    """(path, problem) for each file a spec names; a problem is "" for a readable regular file."""
     path = Path(spec)
     if path.is_dir():
-        found = sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix in CHRONOLOGY_SUFFIXES + (".jsonl",))
-        yield from ((p, False) for p in found)
+        for found in sorted(path.rglob("*"), key=str):
+            if found.suffix not in CHRONOLOGY_SUFFIXES + (".jsonl",) or found.is_dir():
+                continue
+            yield str(found), _file_problem(found)
     elif any(ch in spec for ch in "*?["):
-        matches = sorted(p for p in glob.glob(spec, recursive=True) if Path(p).is_file())
+        matches = sorted(p for p in glob.glob(spec, recursive=True) if not Path(p).is_dir())
         if not matches:
-            yield spec, True
-        yield from ((p, False) for p in matches)
+            yield spec, "no file matches this pattern"
+        yield from ((p, _file_problem(Path(p))) for p in matches)
     else:
-        yield spec, not path.is_file()
+        yield spec, _file_problem(path)
+
+
+def _file_problem(path: Path) -> str:
+    if path.is_file():
+        return ""
+    if path.is_symlink() and not path.exists():
+        return "a link to a file that does not exist"
+    if path.exists():
+        return "not a regular file (a pipe, device or socket); not read"
+    return "file not found"

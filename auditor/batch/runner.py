@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,8 @@ from ..output import write_atomic
 from ..rulebook import load_rulebook
 from ..board.model import Board, comparison
 from ..board.writers import board_json, csv_files, errors_csv
-from .executors import default_workers, run_dask, run_local
+from .executors import run_dask, run_local
+from .pool import DEFAULT_CASE_TIMEOUT, default_workers
 from .inputs import iter_inputs
 from .worker import Outcome
 
@@ -44,17 +46,20 @@ class BatchResult:
 def run_batch(specs: list[str], out: Path, *, workers: int | None = None, formats: tuple[str, ...] = FORMATS,
               since: date | None = None, until: date | None = None, rules: str | None = None,
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
-              compare: Path | None = None, on_progress: Callable[[int], None] | None = None) -> BatchResult:
+              compare: Path | None = None, on_progress: Callable[[int], None] | None = None,
+              case_timeout: float = DEFAULT_CASE_TIMEOUT) -> BatchResult:
     book = load_rulebook(rules)
     previous = _previous(compare) if compare is not None else None
     board = Board(book, since, until)
     if executor == "dask":
         outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine)
     else:
-        outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine)
+        outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine,
+                             case_timeout)
     result = BatchResult()
     digest = hashlib.sha256()
     seen: dict[str, str] = {}
+    names: set[str] = set()
     for outcome in _in_order(outcomes):
         digest.update(f"{outcome.label}\0{outcome.input_sha256}\0".encode())
         if not outcome.failure and outcome.case_id in seen:
@@ -66,7 +71,7 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
         else:
             seen[outcome.case_id] = outcome.label
             started = perf_counter()
-            write_atomic(out / "cases" / f"{outcome.case_id}.json", outcome.findings_json)
+            write_atomic(out / "cases" / case_file_name(outcome.case_id, names), outcome.findings_json)
             result.writing_seconds += perf_counter() - started
             result.audited += 1
             result.events += outcome.events
@@ -83,6 +88,24 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
     result.files = _write_pack(out, data, formats)
     result.writing_seconds += perf_counter() - started
     return result
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\Z")
+
+
+def case_file_name(case_id: str, taken: set[str]) -> str:
+    """The file a case's findings go to: its id, where the id is a short, safe file name; otherwise a safe slug
+    of it and a digest of the whole id. The id itself is kept, as data, inside the file.
+
+    Ids may be long (a 300-character id is valid and would be refused by the file system) or differ only in
+    case (two files on a case-insensitive disk); neither may cost a case.
+    """
+    name = case_id if _SAFE_NAME.match(case_id) and case_id.casefold() not in taken else ""
+    if not name:
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", case_id).strip("-.")[:60] or "case"
+        name = f"{slug}-{hashlib.sha256(case_id.encode('utf-8')).hexdigest()[:16]}"
+    taken.add(name.casefold())
+    return f"{name}.json"
 
 
 def count_inputs(specs: list[str]) -> int:
@@ -102,12 +125,23 @@ def _in_order(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
 def _previous(folder: Path) -> dict[str, Any]:
     path = folder / "board.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
         raise InputError([Problem(str(path), None, "", "no board.json here: --compare takes a previous batch's --out "
                                   "folder, written with the json format")]) from None
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(str(path), exc.lineno, "", f"not valid JSON: {exc.msg}")]) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError([Problem(str(path), line, "", f"not valid JSON: {getattr(exc, 'msg', exc)}")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]) from None
+    wanted = {"standards": "rule_id", "agencies": "agency"}
+    well_formed = isinstance(data, dict) and isinstance(data.get("meta", {}), dict) and all(
+        isinstance(data.get(key, []), list) and all(isinstance(row, dict) and isinstance(row.get(name), str)
+                                                    for row in data.get(key, [])) for key, name in wanted.items())
+    if not well_formed:
+        raise InputError([Problem(str(path), None, "", "not a board.json written by auditor batch (expected meta, "
+                                  "standards and agencies as the json format writes them)")])
+    return data
 
 
 def _write_pack(out: Path, data: dict[str, Any], formats: tuple[str, ...]) -> list[str]:

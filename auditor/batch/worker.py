@@ -51,19 +51,19 @@ class Outcome:
     findings_json: bytes = b""
     input_sha256: str = ""
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, auditing, rendering: for the benchmark
-    failure: str = ""  # "", "bad-input", "engine-crash" or "internal"
+    failure: str = ""  # "", "bad-input", "engine-crash", "timeout" or "internal"
     problems: list[str] = field(default_factory=list)
 
 
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(rules: str | None, engine: str) -> None:
-    """Load the rulebook and start this process's engine once, not per case."""
+def init_worker(rules: str | None, engine: str, isolated: bool = True) -> None:
+    """Load the rulebook and start this process's engine once, not per case (see `open_matcher` for `isolated`)."""
     stack = ExitStack()
     book = load_rulebook(rules)
     _STATE.update(book=book, engine=engine, version=engine_version(engine),
-                  matcher=stack.enter_context(open_matcher(book, engine)))
+                  matcher=stack.enter_context(open_matcher(book, engine, isolated)))
     atexit.register(stack.close)
 
 
@@ -73,8 +73,8 @@ def audit_case(item: CaseInput) -> Outcome:
     book: Rulebook = _STATE["book"]
     outcome = Outcome(item.index, item.label)
     try:
-        if item.missing:
-            outcome.failure, outcome.problems = "bad-input", [f"{item.label}: file not found"]
+        if item.problem:
+            outcome.failure, outcome.problems = "bad-input", [f"{item.label}: {item.problem}"]
             return outcome
         if item.text is None:
             raw, text = read_source(item.path)

@@ -1,8 +1,11 @@
 """The board pack as files: JSON (everything), CSV (one file per view) and the errors file.
 
 Spreadsheet cells that come from chronology text (case ids, titles, input names)
-and start with `=`, `+`, `-` or `@` are neutralised with a leading apostrophe,
-so a crafted case title cannot become a formula in Excel or LibreOffice.
+and start with `=`, `+`, `-`, `@`, a tab or a carriage return are neutralised with a
+leading apostrophe, and so is every line inside a cell, after any line break: a crafted
+case title cannot become a formula in Excel or LibreOffice. The CSV files end rows with
+CRLF (RFC 4180), so the writer quotes every field that holds a CR or LF, and no line
+break inside a cell can start a row of its own.
 """
 
 from __future__ import annotations
@@ -10,15 +13,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_LINE_START = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
 
 
 def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if "\r" in value or "\n" in value:
+        value = _LINE_START.sub(r"\1'", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def board_json(data: dict[str, Any]) -> str:
@@ -27,7 +34,7 @@ def board_json(data: dict[str, Any]) -> str:
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell("" if v is None else v) for v in row])

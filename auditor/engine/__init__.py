@@ -19,12 +19,20 @@ def engine_version(name: str) -> str:
 
 
 @contextmanager
-def open_matcher(rulebook: Rulebook, name: str = "durable") -> Iterator[object]:
+def open_matcher(rulebook: Rulebook, name: str = "durable", isolated: bool = True) -> Iterator[object]:
+    """`isolated`: durable-rules in a child process, so a crash of its C core is an EngineCrash, not the end of
+    this process. A batch worker runs it in-process instead: the worker is itself the process a crash may take,
+    and its parent reports the case."""
     plans = [plan_variant(v) for v in rulebook.variants]
     if name == "reference":
         from .reference import ReferenceEngine
 
         yield ReferenceEngine(plans)
+        return
+    if not isolated:
+        from .durable_engine import DurableEngine
+
+        yield DurableEngine(plans)
         return
     from .isolation import IsolatedEngine
 

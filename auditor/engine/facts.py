@@ -136,7 +136,7 @@ def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict
         if kept is None:
             kept = {e.id for e in scenario.events}
         for relation, targets in sorted(event.links.items()):
-            for target in targets:
+            for target in dict.fromkeys(targets):  # a repeated fact id corrupts the C core's heap
                 if target in kept:
                     facts.append({"id": f"{sid}|link|{event.id}|{relation}|{target}", "sid": sid, "kind": "link",
                                   "rel": relation, "src": event.id, "dst": target})

@@ -26,7 +26,11 @@ from .wire import wanted_values, wire_facts
 def _serve(conn: Connection, plans: list[Plan]) -> None:
     from .durable_engine import DurableEngine
 
-    engine = DurableEngine(plans)
+    try:
+        engine = DurableEngine(plans)
+    except Exception as exc:  # the ruleset does not compile: say why, rather than die with a traceback
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
     conn.send(("ready", None))
     while True:
         request = conn.recv_bytes()
@@ -38,6 +42,18 @@ def _serve(conn: Connection, plans: list[Plan]) -> None:
             conn.send(("ok", engine.match_wire(text.decode("utf-8"), sid)))
         except Exception as exc:  # an action error: report it, keep serving
             conn.send(("error", repr(exc)))
+
+
+def compile_problem(plans: list[Plan]) -> str | None:
+    """Why durable-rules cannot build a ruleset from `plans` (in a child process, as a crash is possible), or None."""
+    engine = IsolatedEngine(plans)
+    try:
+        engine._start()
+    except (RuntimeError, EngineCrash) as exc:
+        return str(exc)
+    finally:
+        engine.close()
+    return None
 
 
 class IsolatedEngine:

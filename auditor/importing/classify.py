@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 COLUMN = "column"  # the id recorded when the table's own type column gave the type
 _AGENCY_TYPES = frozenset({"agency", "agencies", "parties"})
 _CAPTURE_TYPES = frozenset({"integer", "enum", "text", "bool"})
-_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\Z")
 _WORD = re.compile(r"\w+")
 _MODES = ("skip", "apply", "invert")
 _TRANSLATE = str.maketrans({

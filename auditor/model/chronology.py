@@ -14,9 +14,22 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .dates import EventDate, parse_day
+from .dates import EventDate, in_range, parse_day
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
+
+
+def _once(values: list[Any]) -> list[Any]:
+    """A list of ids with repeats removed, in order. A target named twice means it once, and the rule engine's C
+    core corrupts its heap on a fact that joins the same target twice (`links: {for: [E11, E11]}`)."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value if isinstance(value, str) else repr(value)  # not an id: validation reports it
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
 
 
 def _check_id(value: str) -> str:
@@ -73,7 +86,7 @@ class Scoping(_Strict):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _day(cls, value: Any) -> date:
-        return parse_day(value)
+        return in_range(parse_day(value))
 
     @model_validator(mode="after")
     def _order(self) -> "Scoping":
@@ -131,13 +144,13 @@ class Event(_Strict):
     @classmethod
     def _links_as_lists(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
+            return {k: _once(v if isinstance(v, list) else [v]) for k, v in value.items()}
         return value
 
     @field_validator("same_event_as", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
-        return value if isinstance(value, list) else [value]
+        return _once(value if isinstance(value, list) else [value])
 
     @property
     def record_of(self) -> str:

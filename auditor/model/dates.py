@@ -21,6 +21,16 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
 END_OF_DAY = time(23, 59, 59)
+# The years a chronology may use. Working Together dates from 1991; nothing a review covers is older than a
+# century, and a date in 9999 would overflow every deadline computed from it (year 10000 is out of range).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def in_range(day: date, text: str | None = None) -> date:
+    """`day` if a chronology may use it, else a ValueError that says so."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{text or day.isoformat()!r} is outside the years a chronology may use ({FIRST_YEAR} to {LAST_YEAR})")
+    return day
 
 
 def parse_day(value: Any) -> date:
@@ -33,9 +43,10 @@ def parse_day(value: Any) -> date:
     if not _DAY.match(text):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {text!r}")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a real date") from None
+    return in_range(day, text)
 
 
 class EventDate(BaseModel):
@@ -54,9 +65,10 @@ class EventDate(BaseModel):
         if isinstance(value, EventDate):
             return value
         if isinstance(value, datetime):
+            in_range(value.date(), str(value))
             return {"earliest": value, "latest": value, "precision": "datetime"}
         if isinstance(value, date):
-            return _day(value)
+            return _day(in_range(value))
         if isinstance(value, str):
             return _parse_text(value.strip())
         if isinstance(value, dict):
@@ -134,12 +146,14 @@ def _parse_text_cached(text: str) -> dict[str, Any]:
             moment = datetime.fromisoformat(text.replace(" ", "T"))
         except ValueError:
             raise ValueError(f"{text!r} is not a real date and time") from None
+        in_range(moment.date(), text)
         return {"earliest": moment, "latest": moment, "precision": "datetime"}
     month = _MONTH.match(text)
     if month:
         year, mon = int(month.group(1)), int(month.group(2))
         if not 1 <= mon <= 12:
             raise ValueError(f"{text!r} is not a real month")
+        in_range(date(year, mon, 1), text)
         last = calendar.monthrange(year, mon)[1]
         return {"earliest": datetime(year, mon, 1), "latest": datetime.combine(date(year, mon, last), END_OF_DAY),
                 "precision": "month"}

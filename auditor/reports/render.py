@@ -137,7 +137,7 @@ def environment(templates: Path | None = None) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True,
                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False))
-    env.filters["md"] = _md_escape
+    env.filters["md"] = md_escape
     env.filters["tojson_line"] = _json_line
     env.filters["dmy"] = _dmy
     env.filters["count"] = count
@@ -161,7 +161,7 @@ def _markdown(result: AuditResult) -> str:
         groups=grouped(result.findings), limits=LIMITS)
 
 
-def _md_escape(text: Any) -> str:
+def md_escape(text: Any) -> str:
     """Chronology text must not turn into Markdown or HTML structure in a pasted appendix."""
     out = str(text)
     for ch in "\\`*_{}[]<>#|!":

@@ -54,6 +54,12 @@ class Leaf(BaseModel):
             raise ValueError("`not_empty` takes true; use `exists: false` or `eq: []` for the opposite")
         if op in ("gt", "gte", "lt", "lte") and (not isinstance(value, (int, float)) or isinstance(value, bool)):
             raise ValueError(f"`{op}` takes a number")
+        items = value if isinstance(value, list) else [value]
+        if not all(v is None or isinstance(v, (str, int, float, bool)) for v in items):
+            # The engine compares plain values; a mapping here would not compile into durable-rules at all.
+            raise ValueError(f"`{op}` takes a text, number, true/false or a list of those, not a mapping")
+        if any(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) > 2 ** 53 for v in items):
+            raise ValueError(f"`{op}`: a number this large cannot be compared exactly")
         subject = subjects[0]
         if subject == "field" and data[subject] not in EVENT_FIELDS:
             raise ValueError(f"field must be one of {sorted(EVENT_FIELDS)}")

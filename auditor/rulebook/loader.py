@@ -202,6 +202,16 @@ def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: V
                     attribute_problem(definition, value, vocab, set())
                 if message:
                     out.append(doc.problem(at + ("attrs", name), message))
+        if not out:  # the example must also make a chronology (dates, ids, links), or `rules test` cannot run it
+            from ..rule_tests import chronology_for
+            from ..validation import problems_from
+
+            try:
+                chronology_for(rule, test)
+            except ValidationError as exc:
+                out += [p for p in problems_from(exc, doc, here + ("tests", t))]
+            except ValueError as exc:
+                out.append(doc.problem(here + ("tests", t), str(exc)))
     return out
 
 

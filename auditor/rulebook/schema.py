@@ -36,6 +36,14 @@ class Limit(_Strict):
     n: int = Field(ge=0)
     unit: Unit
 
+    @model_validator(mode="after")
+    def _bounded(self) -> "Limit":
+        # Past these a deadline leaves the years a chronology may hold, and date arithmetic would overflow.
+        most = {"working-days": 2_600, "calendar-days": 3_660, "months": 120, "hours": 87_840}[self.unit]
+        if self.n > most:
+            raise ValueError(f"{self.n} {self.unit} is longer than any standard sets (at most {most} {self.unit})")
+        return self
+
     @model_validator(mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:

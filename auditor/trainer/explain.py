@@ -34,6 +34,7 @@ from ..findings import STATUS_LABELS, STATUS_ORDER, Finding
 from ..model import Chronology, Event
 from ..rulebook import Rulebook, Variant
 from ..rulebook.catalogue import describe_check
+from ..reports.render import md_escape
 from ..rulebook.conditions import All, Any_, Condition, Leaf, describe, label
 from ..rulebook.schema import (
     Citation,
@@ -1688,12 +1689,12 @@ def render_text(explanation: Explanation) -> str:
 
 def render_markdown(explanation: Explanation) -> str:
     head = _header_lines(explanation)
-    out = [f"# {head[0]}", ""] + [f"{line}  " for line in head[1:]]
+    out = [f"# {_md(head[0])}", ""] + [f"{_md(line)}  " for line in head[1:]]
     for fx in explanation.findings:
         f = fx.finding
         out += ["", f"## Finding `{f.id}`: {f.status_label} ({f.severity})"]
         for step in fx.steps:
-            out += ["", f"### {step.number}. {step.title}", ""]
+            out += ["", f"### {step.number}. {_md(step.title)}", ""]
             previous = 0
             for line in step.lines:
                 if line.level == 0:
@@ -1709,7 +1710,8 @@ def render_markdown(explanation: Explanation) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;")
+    """Text from the chronology or rulebook must not become Markdown or HTML structure."""
+    return md_escape(text)
 
 
 def _header_lines(explanation: Explanation) -> list[str]:
