@@ -171,7 +171,10 @@ def load_text(text: str, file: str) -> Document:
 
 
 def _load_yaml(text: str, file: str, loader_class: type = _Loader) -> Document:
-    loader = loader_class(text)
+    try:
+        loader = loader_class(text)
+    except UnicodeError as exc:  # text from memory, not a file: a lone surrogate
+        raise InputError([Problem(file, None, "", f"not valid text: {exc.reason}")]) from None
     try:
         node = loader.get_single_node()
         if node is None:

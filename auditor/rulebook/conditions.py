@@ -61,6 +61,8 @@ class Leaf(BaseModel):
         if any(isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) > 2 ** 53 for v in items):
             raise ValueError(f"`{op}`: a number this large cannot be compared exactly")
         subject = subjects[0]
+        if not isinstance(data[subject], str):
+            raise ValueError(f"`{subject}` takes a name, not {type(data[subject]).__name__}")
         if subject == "field" and data[subject] not in EVENT_FIELDS:
             raise ValueError(f"field must be one of {sorted(EVENT_FIELDS)}")
         return {subject: data[subject], "op": op, "value": value}

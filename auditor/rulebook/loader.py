@@ -116,7 +116,10 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
             rules[rule.id] = rule
             where[rule.id] = (doc, i)
             origins[rule.id] = Origin(doc.file, doc.line_of(("rules", i)), f"rules[{i}]", rule_file.family)
-            problems += _rule_problems(rule, doc, ("rules", i), meta, vocabulary)
+            try:
+                problems += _rule_problems(rule, doc, ("rules", i), meta, vocabulary)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape no specific check foresaw
+                problems.append(doc.problem(("rules", i), f"this rule is malformed: {exc}"))
     variants: list[Variant] = []
     overrides = [(doc, f, rid, o) for doc, f in loaded for rid, o in f.overrides.items()]
     for doc, rule_file, rule_id, override in overrides:
@@ -221,7 +224,7 @@ def _check_problems(data: dict[str, Any], doc: Document, path: tuple[Any, ...], 
         selector = data.get(name)
         types = selector.get("type") if isinstance(selector, dict) else None
         for event_type in [types] if isinstance(types, str) else types if isinstance(types, list) else []:
-            if event_type not in vocab.event_type_ids:
+            if not isinstance(event_type, str) or event_type not in vocab.event_type_ids:
                 out.append(doc.problem(path + (name, "type"), f"unknown event type {event_type!r}"))
     try:
         check = _CHECK.validate_python(data)
