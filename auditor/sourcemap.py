@@ -184,6 +184,11 @@ def _load_yaml(text: str, file: str, loader_class: type = _Loader) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise InputError([Problem(file, line, "", f"not valid YAML/JSON: {exc.problem or exc}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: give its line, not its offset
+        line = text.count("\n", 0, exc.position) + 1
+        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else f"byte {exc.character!r}"
+        raise InputError([Problem(file, line, "", f"not valid YAML/JSON: the {what} is not allowed in YAML "
+                                  f"({exc.reason})")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"not valid YAML/JSON: {exc}")]) from None
     except RecursionError:

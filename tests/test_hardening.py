@@ -303,3 +303,19 @@ def test_the_errors_file_is_read_back_as_written():
     text = errors_csv([{"input": "a\r=b", "failure": "bad-input", "problems": ["x\n-y", "z"]}])
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[1] == ["a\r'=b", "bad-input", "x\n'-y"] and rows[2][2] == "z"
+
+
+def test_a_writer_killed_mid_file_leaves_nothing_in_the_folder(tmp_path):
+    """A streamed output (an import, a case file) killed with SIGKILL half-way leaves no partial or hidden file."""
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from auditor.output import atomic_writer\n"
+        "with atomic_writer(Path(sys.argv[1]) / 'imported.yaml') as handle:\n"
+        "    handle.write('events:\\n' * 200000)\n"
+        "    handle.flush()\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, timeout=60)
+    assert proc.returncode == -9
+    assert list(tmp_path.iterdir()) == []
