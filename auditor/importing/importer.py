@@ -42,7 +42,8 @@ OTHER = "other"
 @dataclass(frozen=True)
 class Note:
     row: int
-    kind: str  # unclassified, out-of-order, duplicate, outside-scoping, date, type-from-column, linked, same-event
+    kind: str  # formula, unclassified, out-of-order, duplicate, outside-scoping, date, type-from-column, linked,
+    # same-event
     message: str
 
 
@@ -110,6 +111,7 @@ def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifie
 def _header(rows: Iterator[Row], profile: Profile, path: Path, report: ImportReport) -> tuple[str, ...]:
     for row in rows:
         report.rows_read += 1
+        _reader_notes(row, report)
         if row.number == profile.header_row:
             if row.is_blank():
                 raise _error(path, "header_row", f"row {row.number} (the header row in the profile) is empty")
@@ -161,6 +163,7 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
         report.rows_read += 1
         if on_row is not None:
             on_row()
+        _reader_notes(row, report)
         if row.is_blank():
             report.blank_rows += 1
             continue
@@ -232,6 +235,13 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
     if not index:
         raise _error(path, "", f"the table {report.table} has a header but no rows to import")
     return index
+
+
+def _reader_notes(row: Row, report: ImportReport) -> None:
+    """What the table reader saw and a reader of the report must know: an Excel formula with no saved
+    value is read as an empty cell, and says so (blank row or not, header or not)."""
+    for message in row.notes:
+        report.notes.append(Note(row.number, "formula", message))
 
 
 def _given_type(written: str, types: frozenset[str], classifier: Classifier) -> str | None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from ..reports.render import environment
+from ..words import count
 from .importer import ImportReport
 
 SECTIONS = (
+    ("formula", "Cells holding a formula with no saved value (read as empty)"),
     ("unclassified", "Rows no pattern classified"),
     ("out-of-order", "Rows out of date order"),
     ("duplicate", "Duplicate rows (same date, agency and text)"),
@@ -26,7 +28,16 @@ def import_report_markdown(report: ImportReport) -> str:
         report=report, scoping=f"{start} to {end}", types=sorted(report.types.items()), sections=sections)
 
 
+# What the summary line counts, in its words: (kind, singular, plural).
+FLAGGED = (
+    ("formula", "formula with no saved value", "formulas with no saved value"),
+    ("unclassified", "unclassified", "unclassified"),
+    ("out-of-order", "out of order", "out of order"),
+    ("duplicate", "duplicate", "duplicate"),
+    ("outside-scoping", "outside scoping", "outside scoping"),
+)
+
+
 def summary_line(report: ImportReport) -> str:
-    problems = {kind: report.count(kind) for kind, _ in SECTIONS[:4]}
-    flagged = ", ".join(f"{n} {kind.replace('-', ' ')}" for kind, n in problems.items() if n) or "nothing flagged"
-    return f"{report.events} events imported from {report.file} ({flagged})"
+    flagged = ", ".join(count(n, one, many) for kind, one, many in FLAGGED if (n := report.count(kind)))
+    return f"{report.events} events imported from {report.file} ({flagged or 'nothing flagged'})"
