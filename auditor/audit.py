@@ -17,10 +17,15 @@ from .engine.matches import Matches
 from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
-from .verdicts import RulebookData, Verdict, party_names, rulebook_data, statement, verdicts_for
+from .verdicts import (RulebookData, Verdict, _judge, _Memo, _order, party_names, rulebook_data, statement,
+                       verdicts_for)
 
 
 class Matcher(Protocol):
+    """`match` is called once per reading of the records, with that reading's facts and session id, unless the
+    matcher has a true `matches_all_readings`: then a case with conflicting records is matched once, with every
+    record, and each reading's matches are those among the records it keeps (`_matched_once`)."""
+
     name: str
 
     def match(self, facts: list[dict[str, Any]], sid: str) -> Matches: ...
@@ -45,14 +50,18 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
     readings = scenarios(chron)
     names = party_names(chron, rulebook)
     collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
-    for scenario in readings:
-        sid = f"{chron.case.id}#{scenario.index}"
-        matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
-        for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
-            key = (verdict.variant.rule.id, groups[verdict.trigger.id])
-            collected.setdefault(key, []).append((scenario, verdict))
+    if len(readings) > 1 and getattr(matcher, "matches_all_readings", False):
+        _matched_once(readings, chron, rulebook, matcher, names, groups, collected)
+    else:
+        for scenario in readings:
+            sid = f"{chron.case.id}#{scenario.index}"
+            matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
+            for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
+                key = (verdict.variant.rule.id, groups[verdict.trigger.id])
+                collected.setdefault(key, []).append((scenario, verdict))
     evidence: dict[tuple[str, str], Evidence] = {}  # one Evidence per event and role in this case
-    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence)
+    labels = {s.index: s.label(chron, names) for s in readings}
+    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence, labels)
                 for (rule_id, group), items in collected.items()]
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
@@ -68,15 +77,68 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    return AuditResult(chron, findings, meta, [s.label(chron, names) for s in readings])
+    return AuditResult(chron, findings, meta, list(labels.values()))
+
+
+def _matched_once(readings: list[Scenario], chron: Chronology, rulebook: Rulebook, matcher: Matcher,
+                  names: dict[str, str], groups: dict[str, str],
+                  collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]]) -> None:
+    """Every reading's verdicts, in the order `verdicts_for` gives them reading by reading, from one match of all
+    the records (the conflicting ones included) instead of one match per reading.
+
+    A reading's matches are exactly those among the records it keeps: a trigger, a satisfied check and a
+    missing field depend on one event alone, a candidate on its trigger, its counterpart and the link between
+    them (a link is a fact only when both its ends are), and nothing is negated. A verdict depends only on its
+    trigger and the trigger's candidates, so it is worked out once, and shared by every reading, unless a
+    conflicting record is the trigger or one of its candidates (or, for a rule anchored on the first or last
+    trigger, one of its triggers); those are worked out for each reading that keeps the trigger.
+    """
+    data = rulebook_data(rulebook)
+    sid = f"{chron.case.id}#all"
+    found = matcher.match(scenario_facts(Scenario(0, (), tuple(chron.events)), chron, sid), sid)
+    events = chron.by_id
+    memo = _Memo(chron, names, data)
+    conflicting = {event_id for scenario in readings for _, event_id in scenario.choice}
+    # Per variant, in `verdicts_for`'s order: its triggers in order and their shared verdicts (None: per reading),
+    # or no verdicts at all when which trigger is the first or last depends on the reading.
+    per_variant: list[tuple[Variant, list[Event], list[Verdict | None] | None]] = []
+    for key in sorted(found.triggers):
+        variant = data.by_key[key]
+        ordered = sorted((events[e] for e in found.triggers[key]), key=_order)
+        anchor = data.anchor[key]
+        if anchor != "each" and not conflicting.isdisjoint(found.triggers[key]):
+            per_variant.append((variant, ordered, None))
+            continue
+        if anchor == "first":
+            ordered = ordered[:1]
+        elif anchor == "last":
+            ordered = ordered[-1:]
+        shared = [None if trigger.id in conflicting
+                  or not conflicting.isdisjoint(found.candidates.get((key, trigger.id), ()))
+                  else _judge(variant, trigger, found, events, chron, names, memo) for trigger in ordered]
+        per_variant.append((variant, ordered, shared))
+    for scenario in readings:
+        left_out = conflicting.difference(event_id for _, event_id in scenario.choice)
+        for variant, ordered, shared in per_variant:
+            if shared is None:
+                kept = [trigger for trigger in ordered if trigger.id not in left_out]
+                kept = kept[:1] if data.anchor[variant.key] == "first" else kept[-1:]
+                pairs: list[tuple[Event, Verdict | None]] = [(trigger, None) for trigger in kept]
+            else:
+                pairs = [(trigger, v) for trigger, v in zip(ordered, shared) if trigger.id not in left_out]
+            for trigger, verdict in pairs:
+                if verdict is None:
+                    candidates = [e for e in found.candidates.get((variant.key, trigger.id), ()) if e not in left_out]
+                    verdict = _judge(variant, trigger, found, events, chron, names, memo, candidates)
+                collected.setdefault((variant.rule.id, groups[trigger.id]), []).append((scenario, verdict))
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
            names: dict[str, str], several_readings: bool, data: RulebookData,
-           evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
+           evidence_of: dict[tuple[str, str], Evidence], labels: dict[int, str] | None = None) -> Finding:
     if len(items) == 1:
         return _single(rule_id, group, items[0][1], chron, data, evidence_of)
-    return _merged(rule_id, group, items, chron, names, several_readings, data, evidence_of)
+    return _merged(rule_id, group, items, chron, names, several_readings, data, evidence_of, labels)
 
 
 def _single(rule_id: str, group: str, v: Verdict, chron: Chronology, data: RulebookData,
@@ -106,7 +168,8 @@ def _evidence_once(event: Event, role: str, chron: Chronology, evidence_of: dict
 
 def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
             names: dict[str, str], several_readings: bool, data: RulebookData,
-            evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
+            evidence_of: dict[tuple[str, str], Evidence], labels: dict[int, str] | None = None) -> Finding:
+    """`labels`: each reading's label by scenario index, worked out once per case (else here, as needed)."""
     statuses = {v.status for _, v in items}
     status = combined_status(statuses)
     worst = min(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[1]  # the first of the worst
@@ -114,14 +177,22 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
     for _, v in items:
         if v.variant not in variants:
             variants.append(v.variant)
+    said: dict[int, str] = {}  # readings often share one verdict object: word it once
+
+    def words(v: Verdict) -> str:
+        text = said.get(id(v))
+        if text is None:
+            text = said[id(v)] = statement(v)
+        return text
+
     alternatives = []
-    if len(statuses) > 1 or (several_readings and len({statement(v) for _, v in items}) > 1):
+    if len(statuses) > 1 or (several_readings and len({words(v) for _, v in items}) > 1):
         for scenario, v in items:
-            reading = scenario.label(chron, names)
+            reading = labels[scenario.index] if labels else scenario.label(chron, names)
             if len(variants) > 1:
                 reading += f"; under {v.variant.edition}"
-            alternatives.append(Alternative(reading=reading, status=v.status, statement=statement(v)))
-    text = statement(worst)
+            alternatives.append(Alternative(reading=reading, status=v.status, statement=words(v)))
+    text = words(worst)
     if len(statuses) > 1:
         text = "The verdict depends on which record is right or which edition applied. " + \
                " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives)

@@ -144,7 +144,8 @@ def _order(event: Event) -> tuple[Any, ...]:
 
 
 def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology,
-           names: dict[str, str], memo: _Memo) -> Verdict:
+           names: dict[str, str], memo: _Memo, candidate_ids: Any = None) -> Verdict:
+    """`candidate_ids`: the trigger's candidates when not all of `matches.candidates` apply (one reading's)."""
     check = variant.check
     values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
               "chronology_end": memo.chronology_end}
@@ -152,7 +153,9 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str,
         return _attribute(variant, trigger, matches, values, names, memo)
     wanted = memo.data.wanted[variant.key]
     values["counterpart"] = wanted
-    candidates = sorted((events[e] for e in matches.candidates.get((variant.key, trigger.id), ())), key=_order)
+    if candidate_ids is None:
+        candidate_ids = matches.candidates.get((variant.key, trigger.id), ())
+    candidates = sorted((events[e] for e in candidate_ids), key=_order)
     searched = f"{wanted} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
     if check.template in ("within", "follows"):
         verdict = _within(variant, trigger, candidates, memo.end, values)

@@ -1,21 +1,23 @@
 """A plain-Python evaluator of the same plans: the oracle the durable-rules engine is tested against.
 
-It is deliberately naive (nested loops over facts) so that it is easy to
-believe; the tests require it and durable-rules to agree on every fixture and on
-generated chronologies.
+It is deliberately naive (nested loops over facts) so that it is easy to believe; the tests require it
+and durable-rules to agree on every fixture and on generated chronologies. The loops only skip what
+cannot match: an event whose type is not one an expression requires (`expr.required_values`, exact for
+what it returns), and a link that does not end at the trigger; every pair left is tested with `holds`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .expr import holds
+from .expr import Expr, holds, required_values
 from .matches import Matches
 from .plan import Plan, link_expr, obligation
 
 
 class ReferenceEngine:
     name = "reference"
+    matches_all_readings = True  # see auditor.audit.Matcher
 
     def __init__(self, plans: list[Plan]):
         self.plans = plans
@@ -24,17 +26,32 @@ class ReferenceEngine:
         out = Matches()
         events = [f for f in facts if f.get("kind") == "event"]
         links = [f for f in facts if f.get("kind") == "link"]
+        by_type: dict[Any, list[dict[str, Any]]] = {}
+        for event in events:
+            by_type.setdefault(event.get("type"), []).append(event)
+        links_to: dict[Any, list[dict[str, Any]]] = {}
+        for link in links:
+            links_to.setdefault(link.get("dst"), []).append(link)
+
+        def events_for(expr: Expr) -> list[dict[str, Any]]:
+            types = required_values(expr, "type")
+            if types is None:
+                return events
+            return [event for t in types for event in by_type.get(t, ())]
+
         for plan in self.plans:
-            for trigger in events:
+            counterparts = events_for(plan.counterpart) if plan.counterpart is not None else []
+            for trigger in events_for(plan.trigger):
                 if not holds(plan.trigger, trigger):
                     continue
                 out.add_trigger(plan.key, trigger["eid"])
                 if plan.counterpart is not None:
                     ob = obligation(plan, trigger)
-                    chosen = [link for link in links if holds(link_expr(plan), link, {"o": ob})] if plan.link else [None]
+                    chosen = [link for link in links_to.get(trigger["eid"], ())
+                              if holds(link_expr(plan), link, {"o": ob})] if plan.link else [None]
                     for link in chosen:
                         bound = {"o": ob, "l": link or {}}
-                        for other in events:
+                        for other in counterparts:
                             if holds(plan.counterpart, other, bound):
                                 out.add_candidate(plan.key, trigger["eid"], other["eid"])
                 else:

@@ -11,6 +11,11 @@ the package is rewritten with fixed entry timestamps in a fixed order, and the
 only ids in the document (bookmarks) are counted from 1. Text is stripped of the
 characters XML cannot hold, so a chronology pasted with control characters still
 gives a document that opens.
+
+The time taken grows with the number of blocks, not its square: paragraphs, runs and tables
+are built with lxml as python-docx builds them (the same elements, attributes and order, so the
+same bytes), because python-docx's `add_paragraph` and `add_table` scan the whole body for its
+end each time, and its property setters search every possible sibling for a new element's place.
 """
 
 from __future__ import annotations
@@ -18,17 +23,19 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, Protocol
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..output import stable_zip
 
@@ -58,9 +65,12 @@ def clean(text: Any) -> str:
     return _FORBIDDEN.sub("", _BREAKS.sub("\n", text))
 
 
+_TO_CLEAN = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+
+
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return clean(value)
+        return clean(value) if _TO_CLEAN.search(value) else value  # most text has nothing to clean
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, dict):
@@ -93,9 +103,15 @@ class _Writer:
         self.header: Any = clean(appendix.marking)
         self.footer: Any = [clean(appendix.marking), "Page {PAGE} of {NUMPAGES}", f"{appendix.report_date:%d/%m/%Y}"]
         self.properties: dict[str, str] = {"title": clean(appendix.title)}
+        self.table_style_ids: dict[str, str | None] = {}
         self._clear_body()
         self._page()
         self._styles()
+        # Blocks are added before the body's closing section properties, found once: python-docx's own
+        # add_paragraph and add_table search the whole body for it (and add_table every section) each
+        # time, which made the document quadratic in its length.
+        self.container = self.doc._body
+        self.sect_pr = self.doc.element.body.sectPr
 
     # -- set-up -----------------------------------------------------------------------------------------------
 
@@ -206,34 +222,34 @@ class _Writer:
             if not 0 <= level <= 3:
                 raise BlockError(f"heading level must be 0 to 3: {block}")
             paragraph = self._paragraph("Title" if level == 0 else f"Heading {level}")
-            self._inline(paragraph, block["heading"])
+            self._inline(paragraph._p, block["heading"])
             if block.get("new_page"):
                 paragraph.paragraph_format.page_break_before = True
             if block.get("anchor"):
                 self._bookmark(paragraph, block["anchor"])
         elif "para" in block:
             paragraph = self._paragraph("Numbered Paragraph")
-            paragraph.add_run(f"{block['number']}.\t")
-            self._inline(paragraph, block["para"])
+            _run(paragraph._p, f"{block['number']}.\t")
+            self._inline(paragraph._p, block["para"])
             if block.get("anchor"):
                 self._bookmark(paragraph, block["anchor"])
         elif "text" in block:
             paragraph = self._paragraph(block.get("style") or ("Finding Detail" if block.get("indent") else "Normal"))
             if block.get("label"):
-                paragraph.add_run(f"{block['label']}: ").bold = True
+                _run(paragraph._p, f"{block['label']}: ", bold=True)
                 if not block["text"]:  # a label alone introduces the list or table after it: keep them together
-                    paragraph.paragraph_format.keep_with_next = True
-            self._inline(paragraph, block["text"])
+                    _keep_with_next(paragraph._p)
+            self._inline(paragraph._p, block["text"])
         elif "note" in block:
-            self._inline(self._paragraph("Note"), block["note"])
+            self._inline(self._paragraph("Note")._p, block["note"])
         elif "bullets" in block:
             style = "Finding Bullet" if block.get("indent") else "List Bullet"
             for item in block["bullets"]:
-                self._inline(self._paragraph(style), item)
+                self._inline(self._paragraph(style)._p, item)
         elif "table" in block:
             self._table(block["table"], bool(block.get("indent")))
         elif "page_break" in block:
-            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            self._paragraph("Normal").add_run().add_break(WD_BREAK.PAGE)
         else:
             raise BlockError(f"unknown block (expected document, heading, para, text, note, bullets, table or "
                              f"page_break): {block}")
@@ -247,27 +263,37 @@ class _Writer:
                 raise BlockError(f"no style named {name!r} in the document") from None
         return self.style_ids[name]
 
-    def _paragraph(self, style: str) -> Any:
-        paragraph = self.doc.add_paragraph()
-        if style != "Normal":
-            paragraph._p.style = self._style_id(style)
-        return paragraph
+    def _table_style_id(self, name: str) -> str | None:
+        """A table style's id as `Table.style` sets it, looked up once per name."""
+        if name not in self.table_style_ids:
+            self.table_style_ids[name] = self.doc.part.get_style_id(self.doc.styles[name], WD_STYLE_TYPE.TABLE)
+        return self.table_style_ids[name]
 
-    def _inline(self, paragraph: Any, content: Any) -> None:
-        """A string, or a list of segments: strings or {"text", "bold", "italic", "link"} objects."""
+    def _paragraph(self, style: str) -> Any:
+        """A new paragraph at the end of the body, as `Document.add_paragraph` adds it, then styled."""
+        p = OxmlElement("w:p")
+        self.sect_pr.addprevious(p)
+        if style != "Normal":
+            _set_style(p, self._style_id(style))
+        return Paragraph(p, self.container)
+
+    def _inline(self, p: Any, content: Any, bold: bool = False) -> None:
+        """A string, or a list of segments: strings or {"text", "bold", "italic", "link"} objects.
+
+        `bold`: every run but a link's bold (a header row). Runs are built as python-docx's `add_run` and `Run.bold`
+        and `Run.italic` build them (the same elements, in the same order), without its search of each
+        element's possible children for where a new one goes.
+        """
         for segment in content if isinstance(content, list) else [content]:
             if not isinstance(segment, dict):
-                paragraph.add_run("" if segment is None else str(segment))
+                _run(p, "" if segment is None else str(segment), bold)
                 continue
             text = str(segment.get("text", ""))
             if segment.get("link"):
-                run = self._link(paragraph, text, segment["link"])
+                # A header row's bold never reached links: python-docx's `Paragraph.runs` leaves out runs in links.
+                self._link(p, text, segment["link"], bool(segment.get("bold")), bool(segment.get("italic")))
             else:
-                run = paragraph.add_run(text)
-            if segment.get("bold"):
-                run.bold = True
-            if segment.get("italic"):
-                run.italic = True
+                _run(p, text, bold or bool(segment.get("bold")), bool(segment.get("italic")))
 
     def _bookmark(self, paragraph: Any, anchor: str) -> None:
         self.bookmark_id += 1
@@ -280,16 +306,12 @@ class _Writer:
         p.insert(0 if ppr is None else list(p).index(ppr) + 1, start)
         p.append(end)
 
-    def _link(self, paragraph: Any, text: str, anchor: str) -> Any:
+    def _link(self, p: Any, text: str, anchor: str, bold: bool, italic: bool) -> None:
         hyperlink = OxmlElement("w:hyperlink")
         hyperlink.set(qn("w:anchor"), _bookmark_name(anchor))
         hyperlink.set(qn("w:history"), "1")
-        run = paragraph.add_run(text)
-        run._r.style = self._style_id("Hyperlink")
-        paragraph._p.remove(run._r)
-        hyperlink.append(run._r)
-        paragraph._p.append(hyperlink)
-        return run
+        _run(hyperlink, text, bold, italic, self._style_id("Hyperlink"))
+        p.append(hyperlink)
 
     def _table(self, spec: dict[str, Any], indented: bool = False) -> None:
         header: list[Any] = spec.get("header") or []
@@ -302,31 +324,43 @@ class _Writer:
             raise BlockError(f"table rows and widths must have {columns} columns: {spec}")
         indent = NUMBER_INDENT if indented else 0
         widths = [int((TEXT_WIDTH - indent) * w / sum(weights)) for w in weights]
-        table = self.doc.add_table(rows=(1 if header else 0) + len(rows), cols=columns)
-        table.style = self.doc.styles[spec.get("style", "Table Grid")]
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        table.autofit = False  # a fixed layout, so the widths below hold in Word and LibreOffice alike
-        _table_geometry(table, sum(widths), indent)
-        for column, width in zip(table.columns, widths):
-            column.width = width
-        all_rows = ([header] if header else []) + rows
-        for index, (row, values) in enumerate(zip(table.rows, all_rows)):
+        # The table python-docx's `Document.add_table` would make, given the style, alignment, fixed layout,
+        # widths, row properties and header shading set below; built directly, element by element.
+        tbl = OxmlElement("w:tbl")
+        self.sect_pr.addprevious(tbl)
+        tbl_pr = _child(tbl, "w:tblPr")
+        style_id = self._table_style_id(spec.get("style", "Table Grid"))
+        if style_id is not None:
+            _child(tbl_pr, "w:tblStyle", val=style_id)
+        _child(tbl_pr, "w:tblW", type="dxa", w=str(sum(widths) // 635))
+        _child(tbl_pr, "w:jc", val="left")
+        if indent:
+            _child(tbl_pr, "w:tblInd", w=str(indent // 635), type="dxa")
+        _child(tbl_pr, "w:tblLayout", type="fixed")  # so the widths hold in Word and LibreOffice alike
+        _child(tbl_pr, "w:tblLook", firstColumn="1", firstRow="1", lastColumn="0", lastRow="0", noHBand="0",
+               noVBand="1", val="04A0")
+        grid = _child(tbl, "w:tblGrid")
+        twips = [str(Emu(width).twips) for width in widths]
+        for width in twips:
+            _child(grid, "w:gridCol", w=width)
+        text_style = self._style_id("Table Text")
+        for index, values in enumerate(([header] if header else []) + rows):
             is_header = bool(header) and index == 0
-            tags = ["w:cantSplit"] if is_header or _length(values) <= LONG_ROW else []
-            tags += ["w:tblHeader"] if is_header else []
-            if tags:
-                tr_pr = row._tr.get_or_add_trPr()
-                for tag in tags:
-                    tr_pr.append(OxmlElement(tag))
-            for cell, width, value in zip(row.cells, widths, values):
-                cell.width = width
-                paragraph = cell.paragraphs[0]
-                paragraph._p.style = self._style_id("Table Text")
-                self._inline(paragraph, value if value is not None else "")
+            tr = _child(tbl, "w:tr")
+            if is_header or _length(values) <= LONG_ROW:
+                tr_pr = _child(tr, "w:trPr")
+                _child(tr_pr, "w:cantSplit")
                 if is_header:
-                    for run in paragraph.runs:
-                        run.bold = True
-                    _shade(cell, HEADER_FILL)
+                    _child(tr_pr, "w:tblHeader")
+            for width, value in zip(twips, values):
+                tc = _child(tr, "w:tc")
+                tc_pr = _child(tc, "w:tcPr")
+                _child(tc_pr, "w:tcW", type="dxa", w=width)
+                if is_header:
+                    _child(tc_pr, "w:shd", val="clear", color="auto", fill=HEADER_FILL)
+                p = _child(tc, "w:p")
+                _set_style(p, text_style)
+                self._inline(p, value if value is not None else "", bold=is_header)
         self._paragraph("Table Text")  # a gap after the table, and never two tables merged
 
     # -- page furniture and package ---------------------------------------------------------------------------
@@ -405,31 +439,17 @@ def _length(values: list[Any]) -> int:
     return total
 
 
-def _table_geometry(table: Any, width: int, indent: int) -> None:
-    """The table's width, and its indent from the margin, in twentieths of a point (Word's dxa)."""
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(width // 635))
-    if indent:
-        tbl_ind = OxmlElement("w:tblInd")
-        tbl_ind.set(qn("w:w"), str(indent // 635))
-        tbl_ind.set(qn("w:type"), "dxa")
-        later = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
-        follower = next((child for child in tbl_pr if child.tag in {qn(t) for t in later}), None)
-        if follower is None:
-            tbl_pr.append(tbl_ind)
-        else:
-            follower.addprevious(tbl_ind)
+def _child(parent: Any, tag: str, **attributes: str) -> Any:
+    """A new last child `w:<tag>` with `w:` attributes, in the order given."""
+    element = etree.SubElement(parent, _qn(tag))
+    for name, value in attributes.items():
+        element.set(_qn("w:" + name), value)
+    return element
 
 
-def _shade(cell: Any, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    tc_pr.append(shd)
+@cache
+def _qn(name: str) -> str:
+    return qn(name)
 
 
 def _field(paragraph: Any, name: str, bold: bool) -> None:
@@ -453,3 +473,56 @@ def _field(paragraph: Any, name: str, bold: bool) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+_P_PR, _P_STYLE, _VAL = qn("w:pPr"), qn("w:pStyle"), qn("w:val")
+_R, _R_PR, _R_STYLE, _BOLD, _ITALIC = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:b"), qn("w:i")
+_T, _TAB, _BR, _XML_SPACE = qn("w:t"), qn("w:tab"), qn("w:br"), qn("xml:space")
+_KEEP_NEXT = qn("w:keepNext")
+_RUN_BREAKS = re.compile("([\t\r\n])")
+
+
+def _set_style(p: Any, style_id: str) -> None:
+    """`CT_P.style = style_id` on a paragraph with no properties yet: <w:pPr><w:pStyle w:val=".."/></w:pPr> first."""
+    p_pr = p.makeelement(_P_PR)
+    p.insert(0, p_pr)
+    etree.SubElement(p_pr, _P_STYLE).set(_VAL, style_id)
+
+
+def _keep_with_next(p: Any) -> None:
+    """`paragraph_format.keep_with_next = True` on a paragraph whose properties hold at most its style."""
+    p_pr = p.find(_P_PR)
+    if p_pr is None:
+        p_pr = p.makeelement(_P_PR)
+        p.insert(0, p_pr)
+    etree.SubElement(p_pr, _KEEP_NEXT)
+
+
+def _run(parent: Any, text: str, bold: bool = False, italic: bool = False, style: str | None = None) -> Any:
+    """What `Paragraph.add_run(text)` then `run.style`, `run.bold = True`, `run.italic = True` build.
+
+    The run's properties come first (rStyle, b, i in the schema's order); a tab is <w:tab/>, a newline or
+    carriage return <w:br/>, and each stretch of other characters one <w:t>, which keeps its spaces
+    (xml:space="preserve") when it starts or ends with whitespace.
+    """
+    r = etree.SubElement(parent, _R)
+    if style or bold or italic:
+        r_pr = etree.SubElement(r, _R_PR)
+        if style:
+            etree.SubElement(r_pr, _R_STYLE).set(_VAL, style)
+        if bold:
+            etree.SubElement(r_pr, _BOLD)
+        if italic:
+            etree.SubElement(r_pr, _ITALIC)
+    if text:
+        for piece in _RUN_BREAKS.split(text):
+            if piece == "\t":
+                etree.SubElement(r, _TAB)
+            elif piece == "\n" or piece == "\r":
+                etree.SubElement(r, _BR)
+            elif piece:
+                t = etree.SubElement(r, _T)
+                t.text = piece
+                if len(piece.strip()) < len(piece):
+                    t.set(_XML_SPACE, "preserve")
+    return r
