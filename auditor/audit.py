@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from . import __version__
@@ -17,6 +18,7 @@ from .engine.matches import Matches
 from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
+from .rulebook.conditions import label
 from .verdicts import RulebookData, Verdict, party_names, rulebook_data, statement, verdicts_for
 
 
@@ -27,11 +29,22 @@ class Matcher(Protocol):
 
 
 @dataclass(frozen=True)
+class TraceItem:
+    """One verdict behind a finding: the reading of conflicting records it was made on, with that reading's
+    matches. `auditor explain` and `auditor replay` show these, rather than work anything out again."""
+
+    scenario: Scenario
+    verdict: Verdict
+    matches: Matches
+
+
+@dataclass(frozen=True)
 class AuditResult:
     chronology: Chronology
     findings: list[Finding]
     meta: dict[str, Any]
     readings: list[str]
+    trace: dict[str, list[TraceItem]] | None = None  # by finding id, with `audit(..., trace=True)`
 
 
 def sha256_hex(data: bytes) -> str:
@@ -39,20 +52,25 @@ def sha256_hex(data: bytes) -> str:
 
 
 def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_version: str,
-          input_digest: str = "") -> AuditResult:
+          input_digest: str = "", trace: bool = False) -> AuditResult:
+    """`trace`: keep every verdict behind each finding, with its reading and matches (AuditResult.trace)."""
     data = rulebook_data(rulebook)
     groups = record_groups(chron)
     readings = scenarios(chron)
     names = party_names(chron, rulebook)
     collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
+    kept: dict[tuple[str, str], list[TraceItem]] = {}
     for scenario in readings:
         sid = f"{chron.case.id}#{scenario.index}"
         matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
         for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
             key = (verdict.variant.rule.id, groups[verdict.trigger.id])
             collected.setdefault(key, []).append((scenario, verdict))
+            if trace:
+                kept.setdefault(key, []).append(TraceItem(scenario, verdict, matches))
     evidence: dict[tuple[str, str], Evidence] = {}  # one Evidence per event and role in this case
-    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence)
+    findings = [_with_uncovered_days(_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence),
+                                     items, chron, data)
                 for (rule_id, group), items in collected.items()]
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
@@ -68,7 +86,8 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    return AuditResult(chron, findings, meta, [s.label(chron, names) for s in readings])
+    traced = {f"{rule_id}@{group}": items for (rule_id, group), items in kept.items()} if trace else None
+    return AuditResult(chron, findings, meta, [s.label(chron, names) for s in readings], traced)
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
@@ -153,6 +172,47 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
         figures=worst.figures, depends_on=alternatives, searched=worst.searched,
         trigger_date=min(v.trigger.date.earliest for _, v in items).date().isoformat(),
     )
+
+
+def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]], chron: Chronology,
+                         data: RulebookData) -> Finding:
+    """A trigger whose possible days run outside every edition of the rule (before the first, into a gap, after
+    the last) was judged only on the days a standard applied. Say so as a reading of its own: on those days
+    the standard did not apply, so a departure on the others is only a possible departure."""
+    trigger = items[0][1].trigger
+    if any(v.anchor_uncertain for _, v in items):
+        other = "first" if data.anchor[items[0][1].variant.key] == "first" else "last"
+        finding = _with_reading(finding, trigger, Alternative(
+            reading=f"if another {label(trigger.type)} was the {other}", status="not-applicable",
+            statement=f"This {label(trigger.type)} did not start the clock; the {other} one did."))
+    if trigger.date.first_day == trigger.date.last_day:
+        return finding
+    area = chron.case.area
+    spans = [v.in_force for v in data.variants_of[finding.rule_id]
+             if (v.area == area if v.area else area not in v.excluded_areas)]
+    first, last = trigger.date.first_day, trigger.date.last_day
+    outside = [d for d in _days(first, last) if not any(s.contains(d) for s in spans)]
+    if not outside:
+        return finding
+    when = f"{outside[0]:%d/%m/%Y}" if len(outside) == 1 else f"{outside[0]:%d/%m/%Y} to {outside[-1]:%d/%m/%Y}"
+    return _with_reading(finding, trigger, Alternative(
+        reading=f"if the {label(trigger.type)} was on {when}", status="not-applicable",
+        statement="No edition of this standard was in force on that date, so it did not apply."))
+
+
+def _with_reading(finding: Finding, trigger: Event, reading: Alternative) -> Finding:
+    """The finding with one more reading, under which the standard does not apply to this trigger: a departure
+    on the other readings becomes a possible departure; met and not evaluable stay as they are."""
+    status = "possible-breach" if finding.status in ("breach", "possible-breach") else finding.status
+    alternatives = finding.depends_on or [Alternative(reading="otherwise", status=finding.status,
+                                                      statement=finding.statement)]
+    text = ("Whether the standard applies to this " + label(trigger.type) + " depends on the chronology's dates. "
+            + " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives + [reading]))
+    return finding.model_copy(update={"status": status, "statement": text, "depends_on": alternatives + [reading]})
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def combined_status(statuses: set[str]) -> str:

@@ -58,12 +58,14 @@ class Format(str, Enum):
 RULES_OPTION = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook installed with auditor).")
 
 
-def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable") -> AuditResult:
-    """Audit one chronology file; the input hash is of the file's bytes as read."""
+def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable", trace: bool = False) -> AuditResult:
+    """Audit one chronology file; the input hash is of the file's bytes as read. `trace`: keep the verdicts
+    behind each finding (for explain and replay)."""
     raw, text = read_source(case)
     chron = chronology_from_text(text, str(case), rulebook.vocabulary)
     with open_matcher(rulebook, engine) as matcher:
-        return audit(chron, rulebook, matcher, engine_version(engine), sha256_hex(raw))  # type: ignore[arg-type]
+        return audit(chron, rulebook, matcher, engine_version(engine), sha256_hex(raw),  # type: ignore[arg-type]
+                     trace=trace)
 
 
 def write_output(content: str | bytes, output: Optional[Path]) -> None:

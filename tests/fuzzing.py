@@ -193,7 +193,9 @@ def mutant_chronology(seeds: list[dict[str, Any]], rng: random.Random, vocabular
 class Target:
     """Load, audit (both engines) and render one mutant; only an audit or an InputError is acceptable."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: Any = None) -> None:
+        """`durable`: a durable-rules matcher already running in this process (the test suite's one, as a
+        process may hold only one ruleset and a child forked from it inherits that); else one in a child."""
         from auditor.engine.isolation import IsolatedEngine
         from auditor.engine.plan import plan_variant
         from auditor.engine.reference import ReferenceEngine
@@ -202,10 +204,12 @@ class Target:
         self.rulebook = load_rulebook(None)
         plans = [plan_variant(v) for v in self.rulebook.variants]
         self.reference = ReferenceEngine(plans)
-        self.durable = IsolatedEngine(plans)
+        self._own = durable is None
+        self.durable = IsolatedEngine(plans) if durable is None else durable
 
     def close(self) -> None:
-        self.durable.close()
+        if self._own:
+            self.durable.close()
 
     def chronology(self, text: str, name: str, tally: Tally, render: bool = False) -> None:
         from auditor.audit import audit
@@ -249,11 +253,11 @@ def cli_check(text: str, name: str, folder: Path, tally: Tally) -> None:
 
 
 def fuzz_chronologies(count: int, seed: int, cli_every: int = 0, render_every: int = 10,
-                      on_progress: Callable[[int], None] | None = None) -> Tally:
+                      on_progress: Callable[[int], None] | None = None, durable: Any = None) -> Tally:
     rng = random.Random(seed)
     seeds = seed_chronologies()
     tally = Tally()
-    target = Target()
+    target = Target(durable)
     folder = Path(tempfile.mkdtemp(prefix="auditor-fuzz-"))
     try:
         for i in range(count):

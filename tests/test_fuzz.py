@@ -48,11 +48,11 @@ def test_corrupted_chronologies_are_rejected_cleanly_or_audited(data, junk, wher
     audit(chron, rulebook, reference, "x")  # whatever survived validation must audit without error
 
 
-def test_mutated_chronologies_are_audited_or_refused_never_anything_else():
+def test_mutated_chronologies_are_audited_or_refused_never_anything_else(durable):
     """The short run of benchmarks/fuzz.py: mutants in-process on both engines, a few through the command."""
     from .fuzzing import fuzz_chronologies
 
-    tally = fuzz_chronologies(150, seed=20261206, cli_every=50, render_every=5)
+    tally = fuzz_chronologies(150, seed=20261206, cli_every=50, render_every=5, durable=durable)
     assert tally.failures == [], tally.failures[0][:2]
     assert tally.audited > 30 and tally.refused > 30 and tally.cli_runs == 3
 

@@ -87,7 +87,9 @@ def lookback_bound(t_lo: int, limit: Limit) -> int:
 
 
 def link_expr(plan: Plan) -> Expr:
-    return AND(("eq", "kind", "link"), ("eq", "rel", plan.link), ("join_eq", "dst", "o", "trigger"))
+    """A link from the counterpart to the trigger, by any relation: chronologies write `for`, `about` and
+    `follows` for the same tie, and a rule's `link` asks only that the two are linked."""
+    return AND(("eq", "kind", "link"), ("join_eq", "dst", "o", "trigger"))
 
 
 def obligation_expr(plan: Plan) -> Expr:

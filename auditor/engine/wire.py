@@ -33,7 +33,8 @@ def wanted_values(plans: list[Plan]) -> tuple[frozenset[Any] | None, frozenset[s
             types |= allowed  # type: ignore[operator]
         if types is None:
             break
-    rels = frozenset(plan.link for plan in plans if plan.link)
+    # Links are matched by any relation (`link_expr`): all of them are wanted if any rule pairs by links.
+    rels = frozenset({"*"}) if any(plan.link for plan in plans) else frozenset()
     return (frozenset(types) if types is not None else None), rels
 
 
@@ -51,7 +52,7 @@ def wire_facts(facts: list[dict[str, Any]], sid: str, types: frozenset[Any] | No
         if kind == "event":
             if types is not None and fact.get("type") not in types:
                 continue
-        elif kind == "link" and fact.get("rel") not in rels:
+        elif kind == "link" and not rels:
             continue
         kept.append(fact)
     if not kept:  # trap 11: an empty batch segfaults

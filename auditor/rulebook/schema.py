@@ -160,6 +160,7 @@ class WithinCheck(_Check):
     limit: Limit | None = None
     anchor: Literal["each", "first", "last"] = "each"
     link: str | None = None
+    pairing: Literal["nearest", "each", "linked"] | None = None
 
     @model_validator(mode="after")
     def _limit(self) -> "WithinCheck":
@@ -177,6 +178,7 @@ class LeadCheck(_Check):
     counterpart: Selector
     lead: Limit
     link: str | None = None
+    pairing: Literal["nearest", "each", "linked"] | None = None
     absent: Literal["breach", "not-evaluable"] = "breach"
 
 
@@ -187,6 +189,7 @@ class PrecedesCheck(_Check):
     counterpart: Selector
     lookback: Limit | None = None
     link: str | None = None
+    pairing: Literal["nearest", "each", "linked"] | None = None
     absent: Literal["breach", "not-evaluable"] = "breach"
 
 
