@@ -153,6 +153,8 @@ def _after_relation(entry: Entry, trigger: When, day: date) -> tuple[bool, bool]
     w = entry.when
     if trigger.key in w.links and not w.before_link:  # a recorded response to it: at or after it, whatever its dates
         return entry.maybe, w.last_day >= day
+    if w.key in trigger.links and not trigger.before_link:  # the trigger follows up this entry: it came first
+        return True, False
     if w.timed and trigger.timed and w.one_day and trigger.one_day:
         return w.lo < trigger.lo, w.hi >= trigger.lo
     can_before = w.first_day < day or (w.first_day <= day <= w.last_day and _same_day_before(w.on(day), trigger))
@@ -243,7 +245,8 @@ def relation_before(entry: Entry, window: Window) -> Relation:
     on_day = w.first_day <= day <= w.last_day
     timed = w.timed and t.timed and w.one_day
     outside = ((w.last_day > day or (on_day and timed and w.hi > t.lo))
-               and not (w.before_link and t.key in w.links)) or entry.maybe
+               and not (w.before_link and t.key in w.links)
+               and not (w.key in t.links and not t.before_link)) or entry.maybe
     counted = w.first_day < day or (on_day and not (timed and w.lo > t.hi))
     if window.earliest is not None:
         outside = outside or w.lo < window.earliest

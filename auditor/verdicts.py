@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .engine.facts import Scenario
+from .engine.facts import Scenario, same_event_targets
 from .engine.matches import Matches
 from .findings import AppliedEdition
 from .model import Chronology, Event
@@ -130,6 +130,7 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
     events = {e.id: e for e in scenario.events}
     memo = _Memo(chron, names, data, reading_order(scenario.events, rulebook.vocabulary.before_their_link))
     memo.events = events
+    memo.landing = same_event_targets(scenario, chron)
     out = []
     for key in sorted(matches.triggers):
         variant = by_key[key]
@@ -250,7 +251,7 @@ def pair(variant: Variant, triggers: list[Event], matches: Matches, events: dict
         # The engine matched only entries that could be at or after the trigger: each eligible trigger could have
         # come before this entry. Links win; otherwise the entry answers the latest of them still open.
         eligible = [tid for tid in trigger_ids if cand in found[tid] and not before(cand, by_id[tid])]
-        linked = [tid for tid in eligible if tid in _linked_ids(cand)]
+        linked = [tid for tid in eligible if tid in memo.links_of(cand)]
         if linked:
             could = linked[-1:]
         else:
@@ -279,10 +280,6 @@ def _narrowing(event: Event, when: When) -> str:
     return f"no earlier than {lo:%d/%m/%Y}" if lo != event.date.first_day else f"no later than {hi:%d/%m/%Y}"
 
 
-def _linked_ids(event: Event) -> set[str]:
-    return {target for targets in event.links.values() for target in targets}
-
-
 
 
 
@@ -299,11 +296,12 @@ class _Memo:
         self._when: dict[str, When] = {}
         self.events: dict[str, Event] = {}
         self.position = {e.id: i for i, e in enumerate(chron.events)}
+        self.landing: dict[str, str] = {}  # where a link to an event lands in this reading (facts.same_event_targets)
         self._days: dict[str, tuple[date, date]] | None = None
 
     def _narrowed(self) -> dict[str, tuple[date, date]]:
         if self._days is None:
-            linked = {e.id: _linked_ids(e) for e in self.events.values() if e.links}
+            linked = {e.id: self.links_of(e) for e in self.events.values() if e.links}
             spans = {e.id: (e.date.first_day, e.date.last_day) for e in self.events.values()}
             self._days = narrowed_by_links(spans, linked, {e.id for e in self.events.values()
                                                            if e.type in self.data.before_their_link}) \
@@ -345,6 +343,13 @@ class _Memo:
         return x.one_day and y.one_day and x.first_day == y.first_day and not self.certainly_before(entry, trigger) \
             and not (x.timed and y.timed)
 
+    def links_of(self, event: Event) -> set[str]:
+        """The entries `event` is linked to in this reading (a link to a set-aside record lands on the kept one)."""
+        targets = {target for targets in event.links.values() for target in targets}
+        if not self.landing:
+            return targets
+        return {self.landing[t] for t in targets if t in self.landing}
+
     def when(self, event: Event) -> When:
         found = self._when.get(event.id)
         if found is None:
@@ -354,7 +359,7 @@ class _Memo:
             if (first, last) != (d.first_day, d.last_day):  # the links narrowed the possible days
                 lo, hi = max(lo, datetime.combine(first, time.min)), min(hi, datetime.combine(last, END_OF_DAY))
             found = self._when[event.id] = When(lo, hi, d.precision == "datetime",
-                                                self.position.get(event.id, 0), event.id, _linked_ids(event),
+                                                self.position.get(event.id, 0), event.id, self.links_of(event),
                                                 event.type in self.data.before_their_link)
         return found
 
@@ -452,6 +457,13 @@ def _within(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: d
     return _verdict(variant, a, outcome, memo, values, figures, late_from=(d_hi if limit is not None else None))
 
 
+TOO_IMPRECISE = 366  # days: an entry dated only to a longer period cannot decide a timescale
+
+
+def _span_days(when: When) -> int:
+    return (when.last_day - when.first_day).days + 1
+
+
 def _verdict(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
              figures: dict[str, Any], late_from: Moment | None = None, absent: str = "breach") -> Verdict:
     """One verdict from the statuses the possible days allow, worded by what decided it."""
@@ -482,6 +494,13 @@ def _verdict(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: 
         ("not-evaluable" if "not-evaluable" in statuses else "met")
     entry = outcome.shown.get("met") or outcome.shown.get("breach")
     b = events[entry.key] if entry is not None else None
+    vague = [e for e in (a, b) if e is not None and _span_days(memo.when(e)) > TOO_IMPRECISE]
+    if status == "possible-breach" and vague:
+        # A date known only to years cannot be weighed against a timescale of days: say it cannot be judged,
+        # rather than offer a possible departure that any date in those years would make.
+        values["vague"] = vague[0].date.when()
+        values["vague_entry"] = event_label(vague[0].type)
+        return Verdict(variant, a, "not-evaluable", values, b, figures, kind="too-imprecise")
     if b is not None:
         values["counterpart_date"] = b.date.when()
     kind = "possible" if b is not None else ("possible-open" if "breach" in statuses else "open")
@@ -550,10 +569,32 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
         values["expectation"] = memo.expectation(variant)
     if key in matches.satisfied:
         return Verdict(variant, trigger, "met", values, kind="met")
+    # What the trigger does not record may be recorded on an entry about the same matter (linked to it, or to
+    # what it is linked to): a history check for the incident a DASH assesses, the invitations to a conference.
+    # The trigger's own record, where it has one, decides.
+    related = memo.events
+    shown_by = sorted(matches.satisfied_by.get(key, ()), key=lambda e: memo.order_key(related[e]))
+    if shown_by and key in matches.missing:
+        other = related[shown_by[0]]
+        _related_values(values, check, other, names)
+        return Verdict(variant, trigger, "met", values, other, kind="met-related")
     if key in matches.missing:
+        recorded = sorted(matches.recorded_by.get(key, ()), key=lambda e: memo.order_key(related[e]))
+        if recorded:  # a recorded negative on the related entry: evidence of a departure, not "not recorded"
+            other = related[recorded[0]]
+            _related_values(values, check, other, names)
+            return Verdict(variant, trigger, "breach", values, other, kind="absent-related")
         values["missing"] = ", ".join(label(k[2:]) for k in sorted(matches.missing[key]))
         return Verdict(variant, trigger, "not-evaluable", values, kind="missing")
     return Verdict(variant, trigger, "breach", values, kind="absent")
+
+
+def _related_values(values: dict[str, Any], check: Any, other: Event, names: dict[str, str]) -> None:
+    values.update(counterpart=event_label(other.type), counterpart_date=other.date.when())
+    if isinstance(check, IncludesCheck):
+        recorded = other.attrs.get(check.field)
+        shown = [names.get(r, r) for r in recorded] if isinstance(recorded, list) else []
+        values["recorded"] = ", ".join(shown) or "none"
 
 
 # -- wording --------------------------------------------------------------------------------------
@@ -568,6 +609,10 @@ STATEMENTS: dict[tuple[str, str], str] = {
     ("follows", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come before the {trigger} {trigger_date}, or may answer another, so whether anything followed it depends on exact dates the chronology does not give.",
     ("follows", "open"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
     ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
+    ("within", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to weigh against {limit} after the {trigger} {trigger_date}.",
+    ("follows", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether a {counterpart} followed the {trigger} {trigger_date}.",
+    ("lead-time", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came {ahead} the {trigger} {trigger_date}.",
+    ("precedes", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came before the {trigger} {trigger_date}.",
     ("within", "possible-open"): "No {counterpart} is recorded by {chronology_end}, the end of the chronology; whether the deadline ({deadline}, {limit} after the {trigger} {trigger_date}) had passed by then depends on dates the chronology does not give.",
     ("follows", "met"): "The {counterpart} {counterpart_date} followed the {trigger} {trigger_date}.",
     ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
@@ -585,12 +630,18 @@ STATEMENTS: dict[tuple[str, str], str] = {
     ("includes", "met"): "{value} among those recorded as {field} for the {trigger} {trigger_date}.",
     ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} {trigger_date} (recorded: {recorded}).",
     ("includes", "missing"): "Who was {field} for the {trigger} {trigger_date} is not recorded in the chronology.",
+    ("includes", "met-related"): "{value} among those recorded as {field} on the {counterpart} {counterpart_date}, for the {trigger} {trigger_date}.",
+    ("includes", "absent-related"): "{value} not evidenced among those recorded as {field} on the {counterpart} {counterpart_date}, for the {trigger} {trigger_date} (recorded: {recorded}).",
     ("requires", "met"): "The {trigger} {trigger_date} evidences the expectation ({expectation}).",
+    ("requires", "met-related"): "The {counterpart} {counterpart_date}, about the same matter as the {trigger} {trigger_date}, evidences the expectation ({expectation}).",
+    ("requires", "absent-related"): "The {trigger} {trigger_date} does not record it, and the {counterpart} {counterpart_date}, about the same matter, records that the expectation was not met (expected: {expectation}).",
     ("requires", "absent"): "The {trigger} {trigger_date} does not evidence what the standard expects (expected: {expectation}).",
     ("requires", "missing"): "Whether the {trigger} {trigger_date} met the expectation (expected: {expectation}) is not recorded in the chronology ({missing}).",
 }
-_WORDING_FIELD = {"met": "met", "late": "breach", "absent": "breach", "possible": "possible",
+_WORDING_FIELD = {"met": "met", "met-related": "met", "late": "breach", "absent": "breach",
+                  "absent-related": "breach", "possible": "possible",
                   "possible-unanswered": "possible", "possible-open": "possible", "open": "not_evaluable",
+                  "too-imprecise": "not_evaluable",
                   "missing": "not_evaluable"}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 

@@ -60,10 +60,17 @@ def score(folder: Path, result: AuditResult) -> dict:
         matched.update(f.id for f in found)
         rows.append({"departure": key, "rules": sorted(rules), "found": bool(found),
                      "statuses": sorted({f.status for f in hits}) or ["no finding"]})
-    raised = [{"id": f.id, "status": f.status, "judged": (judged.get(f.id) or {}).get("judged", "unjudged"),
+    raised = [{"id": f.id, "status": f.status, "judged": _verdict((judged.get(f.id) or {}).get("judged")),
                "why": (judged.get(f.id) or {}).get("why", "")} for f in flagged if f.id not in matched]
     return {"case": folder.name, "departures": len(departures), "encodable": len(rows),
             "found": sum(r["found"] for r in rows), "rows": rows, "raised": raised}
+
+
+def _verdict(value: object) -> str:
+    """A reviewer's judgement as written: plausible, or false (YAML reads a bare `false` as a boolean)."""
+    if value is None:
+        return "unjudged"
+    return "false" if value is False else str(value).lower()
 
 
 def pin(folder: Path, result: AuditResult) -> None:

@@ -32,6 +32,10 @@ class Plan:
     satisfied: Expr | None = None
     missing_keys: tuple[str, ...] = ()
     lookback: Limit | None = None
+    # What a related entry (linked to the trigger, or to what it is linked to) may show: the expectation met
+    # (`related_satisfied`), or the fields it needs all recorded (`related_recorded`).
+    related_satisfied: Expr | None = None
+    related_recorded: Expr | None = None
 
 
 def plan_variant(variant: Variant) -> Plan:
@@ -67,7 +71,13 @@ def plan_variant(variant: Variant) -> Plan:
         assert isinstance(check, RequiresCheck)
         expect = from_condition(check.expect)  # type: ignore[assignment]
         keys = tuple(sorted({leaf.key for leaf in leaves(check.expect)}))
-    return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys)
+    # One fact per rule, no join: which entries a related entry is `about` is kept to the plan's triggers after
+    # matching (Matches.keep_related). Joined rules for this crashed the C core: see facts._related_facts.
+    related = ("eq", "kind", "related-event")
+    event_keys = tuple(k for k in keys if k.startswith("a_"))  # case facts are the same on every entry
+    return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys,
+                related_satisfied=AND(related, expect),
+                related_recorded=AND(related, *(("ex", k) for k in event_keys)) if event_keys else None)
 
 
 def obligation(plan: Plan, trigger: dict[str, Any]) -> dict[str, Any]:

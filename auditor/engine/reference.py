@@ -24,6 +24,7 @@ class ReferenceEngine:
         out = Matches()
         events = [f for f in facts if f.get("kind") == "event"]
         links = [f for f in facts if f.get("kind") == "link"]
+        related = [f for f in facts if f.get("kind") == "related-event"]
         for plan in self.plans:
             for trigger in events:
                 if not holds(plan.trigger, trigger):
@@ -43,4 +44,8 @@ class ReferenceEngine:
                     for key in plan.missing_keys:
                         if key not in trigger:
                             out.add_missing(plan.key, trigger["eid"], key)
-        return out
+            for other in related:
+                for kind, expr in (("satisfied", plan.related_satisfied), ("recorded", plan.related_recorded)):
+                    if expr is not None and holds(expr, other):
+                        out.add_related(kind, plan.key, other["about"], other["eid"])
+        return out.keep_related()

@@ -1366,7 +1366,30 @@ def _search_includes(step: Step, items: list[Item], ctx: _Context) -> Step:
             else "not satisfied"
         )
         step.add(f"The engine recorded the check as {engine} for {event.id}.", 1)
+    for _, v, matches in items[:1]:
+        _related_lines(step, v, matches, ctx)
     return step
+
+
+def _related_lines(step: Step, v: Verdict, matches: Matches, ctx: _Context) -> None:
+    """What entries about the same matter (linked to the trigger, or to what it is linked to) show, when the
+    trigger itself does not record what the standard reads."""
+    key = (v.variant.key, v.trigger.id)
+    if key not in matches.missing:
+        return
+    shown = sorted(matches.satisfied_by.get(key, ()))
+    recorded = sorted(set(matches.recorded_by.get(key, ())) - set(shown))
+    if not shown and not recorded:
+        step.add("No entry about the same matter (linked to it, or to what it is linked to) records it either.", 1)
+        return
+    for event_id in shown:
+        other = ctx.chron.by_id[event_id]
+        step.add(f"{event_id} ({event_label(other.type)} {other.date.when()}), about the same matter, records it: "
+                 "the expectation is met there.", 1)
+    for event_id in recorded:
+        other = ctx.chron.by_id[event_id]
+        step.add(f"{event_id} ({event_label(other.type)} {other.date.when()}), about the same matter, records it "
+                 "without meeting the expectation: a recorded negative, evidence of a departure.", 1)
 
 
 def _search_requires(step: Step, items: list[Item], ctx: _Context) -> Step:
@@ -1386,6 +1409,7 @@ def _search_requires(step: Step, items: list[Item], ctx: _Context) -> Step:
             step.add(
                 f"Not recorded: {', '.join(label(k[2:]) for k in sorted(missing))}.", 1
             )
+            _related_lines(step, v, matches, ctx)
     return step
 
 
