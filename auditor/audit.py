@@ -13,13 +13,16 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from . import __version__
-from .engine.facts import Scenario, record_groups, scenario_facts, scenarios
+from .engine.facts import Scenario, scenario_facts
 from .engine.matches import Matches
 from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
+from . import readings
+from .readings import Conflict, Judged, deciding, describe, judge_readings
 from .rulebook import Rulebook, Variant
 from .rulebook.conditions import label
-from .verdicts import RulebookData, Verdict, party_names, rulebook_data, statement, verdicts_for
+from .verdicts import (TOO_IMPRECISE, RulebookData, Verdict, party_names, rulebook_data, statement,
+                       verdicts_for)
 
 
 class Matcher(Protocol):
@@ -55,23 +58,33 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
           input_digest: str = "", trace: bool = False) -> AuditResult:
     """`trace`: keep every verdict behind each finding, with its reading and matches (AuditResult.trace)."""
     data = rulebook_data(rulebook)
-    groups = record_groups(chron)
-    readings = scenarios(chron)
     names = party_names(chron, rulebook)
-    collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
-    kept: dict[tuple[str, str], list[TraceItem]] = {}
-    for scenario in readings:
-        sid = f"{chron.case.id}#{scenario.index}"
-        matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
-        for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
-            key = (verdict.variant.rule.id, groups[verdict.trigger.id])
-            collected.setdefault(key, []).append((scenario, verdict))
-            if trace:
-                kept.setdefault(key, []).append(TraceItem(scenario, verdict, matches))
     evidence: dict[tuple[str, str], Evidence] = {}  # one Evidence per event and role in this case
-    findings = [_with_uncovered_days(_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence),
-                                     items, chron, data)
-                for (rule_id, group), items in collected.items()]
+    kept: dict[str, list[TraceItem]] = {}
+    findings: list[Finding] = []
+    conflicting: list[Conflict] = []
+    if not any(e.same_event_as for e in chron.events):  # the usual chronology: one reading, as recorded
+        scenario = Scenario(0, (), tuple(chron.events))
+        sid = f"{chron.case.id}#0"
+        matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
+        collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
+        for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
+            collected.setdefault((verdict.variant.rule.id, verdict.trigger.id), []).append((scenario, verdict))
+        for (rule_id, group), items in collected.items():
+            finding = _with_uncovered_days(_merge(rule_id, group, items, chron, names, False, data, evidence),
+                                           items, chron, data)
+            findings.append(finding)
+            if trace:
+                kept[finding.id] = [TraceItem(s, v, matches) for s, v in items]
+    else:
+        judged, conflicting = judge_readings(
+            chron, matcher, lambda s, m, rules: verdicts_for(s, m, chron, rulebook, names, rules),
+            {rule_id: data.variants_of[rule_id] for rule_id in data.rule_ids}, data.anchor)
+        for (rule_id, group), found in judged.items():
+            finding, items = _by_readings(rule_id, group, found, chron, names, data, evidence)
+            findings.append(finding)
+            if trace:
+                kept[finding.id] = items
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
     for rule_id in data.rule_ids:
@@ -86,8 +99,48 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    traced = {f"{rule_id}@{group}": items for (rule_id, group), items in kept.items()} if trace else None
-    return AuditResult(chron, findings, meta, [s.label(chron, names) for s in readings], traced)
+    return AuditResult(chron, findings, meta, [describe(c, chron, names) for c in conflicting],
+                       kept if trace else None)
+
+
+def _by_readings(rule_id: str, group: str, found: Judged, chron: Chronology, names: dict[str, str],
+                 data: RulebookData, evidence: dict[tuple[str, str], Evidence]) -> tuple[Finding, list[TraceItem]]:
+    """One finding from its verdicts under the readings of the conflicts that bear on it, stating only the
+    readings that change it, and those under which the standard does not apply to its trigger."""
+    cluster = found.cluster
+    if cluster.too_many:
+        traced = [TraceItem(s, v, m) for s, v, m in found.by_combo[0] or []]
+        finding = _merge(rule_id, group, [(i.scenario, i.verdict) for i in traced], chron, names, False, data,
+                         evidence)
+        return finding.model_copy(update={"status": "not-evaluable", "depends_on": [], "statement": (
+            f"Not judged: {cluster.too_many} combinations of conflicting records bear on this standard here "
+            f"({', '.join(cluster.bearing)}), more than the {readings.MAX_READINGS} the audit states one by one; "
+            "settling which of these records is right would let it be judged.")}), traced
+
+    def outcome(verdicts: list[tuple[Scenario, Verdict, Matches]] | None) -> Any:
+        return None if verdicts is None else tuple(
+            (v.variant.key, v.status, statement(v), v.anchor_uncertain) for _, v, _ in verdicts)
+
+    combos, keys = deciding(found, outcome)
+    traced, absent = [], []
+    for index in combos:
+        picks = dict(cluster.combos[index])
+        choice = tuple((key, picks[key]) for key in keys)
+        verdicts = found.by_combo[index]
+        if verdicts is None:
+            absent.append(Scenario(index, choice, ()))
+        else:
+            traced += [TraceItem(Scenario(index, choice, s.events), v, m) for s, v, m in verdicts]
+    items = [(i.scenario, i.verdict) for i in traced]
+    finding = _with_uncovered_days(_merge(rule_id, group, items, chron, names, len(combos) - len(absent) > 1,
+                                          data, evidence), items, chron, data)
+    trigger = items[0][1].trigger
+    for scenario in absent:
+        finding = _with_reading(finding, trigger, Alternative(
+            reading=scenario.label(chron, names), status="not-applicable",
+            statement=f"Under this reading the standard does not apply to this {label(trigger.type)}."),
+            "which record is right")
+    return finding, traced
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
@@ -195,18 +248,25 @@ def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]]
     if not outside:
         return finding
     when = f"{outside[0]:%d/%m/%Y}" if len(outside) == 1 else f"{outside[0]:%d/%m/%Y} to {outside[-1]:%d/%m/%Y}"
+    if (last - first).days + 1 > TOO_IMPRECISE and finding.status in ("breach", "possible-breach"):
+        # Dated only to years that run from before the standard applied: neither the departure nor its absence
+        # can be told; say so, rather than offer a possible departure that any date in those years would make.
+        return finding.model_copy(update={"status": "not-evaluable", "statement": (
+            f"Not judged: the {label(trigger.type)} is dated only {trigger.date.when()}, and this standard did not "
+            f"apply on part of that period ({when}); the date is too imprecise to say whether it applied.")})
     return _with_reading(finding, trigger, Alternative(
         reading=f"if the {label(trigger.type)} was on {when}", status="not-applicable",
         statement="No edition of this standard was in force on that date, so it did not apply."))
 
 
-def _with_reading(finding: Finding, trigger: Event, reading: Alternative) -> Finding:
+def _with_reading(finding: Finding, trigger: Event, reading: Alternative,
+                  turns_on: str = "the chronology's dates") -> Finding:
     """The finding with one more reading, under which the standard does not apply to this trigger: a departure
     on the other readings becomes a possible departure; met and not evaluable stay as they are."""
     status = "possible-breach" if finding.status in ("breach", "possible-breach") else finding.status
     alternatives = finding.depends_on or [Alternative(reading="otherwise", status=finding.status,
                                                       statement=finding.statement)]
-    text = ("Whether the standard applies to this " + label(trigger.type) + " depends on the chronology's dates. "
+    text = (f"Whether the standard applies to this {label(trigger.type)} depends on {turns_on}. "
             + " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives + [reading]))
     return finding.model_copy(update={"status": status, "statement": text, "depends_on": alternatives + [reading]})
 

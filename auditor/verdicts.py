@@ -123,8 +123,8 @@ def rulebook_data(rulebook: Rulebook) -> RulebookData:
 
 
 def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook,
-                 names: dict[str, str]) -> list[Verdict]:
-    """`names` (from `party_names`) is computed once per case by the caller."""
+                 names: dict[str, str], rules: set[str] | None = None) -> list[Verdict]:
+    """`names` (from `party_names`) is computed once per case by the caller; `rules`: only these rules' verdicts."""
     data = rulebook_data(rulebook)
     by_key = data.by_key
     events = {e.id: e for e in scenario.events}
@@ -134,6 +134,8 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
     out = []
     for key in sorted(matches.triggers):
         variant = by_key[key]
+        if rules is not None and variant.rule.id not in rules:
+            continue
         triggers = sorted((events[e] for e in matches.triggers[key]), key=memo.order_key)
         anchor = data.anchor[key]
         if anchor in ("first", "last") and len(triggers) > 1:
@@ -151,12 +153,58 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
                 out.append(verdict)
             continue
         answers = pair(variant, triggers, matches, events, memo)
+        released = _released(variant, triggers, answers, matches, events, memo)
         outcomes = _by_worlds(variant, triggers, answers, matches, events, memo) \
             if any(e.maybe for entries in answers.values() for e in entries) else {}
         for trigger in triggers:
+            if trigger.id in released:
+                out.append(_release_verdict(variant, trigger, released[trigger.id], memo))
+                continue
             out.append(_judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
                               outcome=outcomes.get(trigger.id)))
     return out
+
+
+def _released(variant: Variant, triggers: list[Event], answers: dict[str, list[Entry]], matches: Matches,
+              events: dict[str, Event], memo: _Memo) -> dict[str, Event]:
+    """The triggers that an entry after them releases (`released_by`: a referral decided "no further action"),
+    paired as answers are: an entry linked to a trigger releases that one, else the latest trigger before it
+    not yet released; one entry releases one trigger. An entry that answered the trigger certainly before the
+    release stands: the trigger is judged on it."""
+    if not matches.released:
+        return {}
+    key, before = variant.key, memo.certainly_before
+    found = sorted({e for t in triggers for e in matches.released.get((key, t.id), ())},
+                   key=lambda e: memo.order_key(events[e]))
+    out: dict[str, Event] = {}
+    for entry_id in found:
+        entry = events[entry_id]
+        eligible = [t for t in triggers if t.id not in out and entry_id in matches.released.get((key, t.id), ())
+                    and not before(entry, t)]
+        linked = [t for t in eligible if t.id in memo.links_of(entry)]
+        chosen = (linked or eligible)[-1:]
+        for trigger in chosen:
+            if not any(before(events[a.key], entry) for a in answers.get(trigger.id, []) if a.key in events):
+                out[trigger.id] = entry
+    return out
+
+
+def _release_verdict(variant: Variant, trigger: Event, entry: Event, memo: _Memo) -> Verdict:
+    values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
+              "chronology_end": memo.chronology_end, "counterpart": memo.data.wanted[variant.key],
+              "release": event_label(entry.type), "release_date": entry.date.when(), "release_id": entry.id,
+              "decided": _decided(entry)}
+    return Verdict(variant, trigger, "not-applicable", values, entry, kind="released",
+                   searched=f"the {event_label(entry.type)} {entry.id} released it")
+
+
+def _decided(entry: Event) -> str:
+    """What a releasing entry decided, in words: its `decision`, else its recorded `outcome`."""
+    decision = entry.attrs.get("decision")
+    if isinstance(decision, str):
+        return label(decision)
+    outcome = entry.attrs.get("outcome")
+    return f"\"{outcome}\"" if isinstance(outcome, str) and outcome else "that nothing more was needed"
 
 
 def _anchor_days(trigger: Event, others: list[Event], anchor: str, memo: _Memo) -> date | None:
@@ -600,6 +648,8 @@ def _related_values(values: dict[str, Any], check: Any, other: Event, names: dic
 # -- wording --------------------------------------------------------------------------------------
 
 STATEMENTS: dict[tuple[str, str], str] = {
+    ("within", "released"): "The {release} {release_date} ({release_id}) decided {decided} on the {trigger} {trigger_date}: no {counterpart} was called for, so the standard did not apply.",
+    ("follows", "released"): "The {release} {release_date} ({release_id}) decided {decided} on the {trigger} {trigger_date}: no {counterpart} was called for, so the standard did not apply.",
     ("within", "met"): "The {counterpart} {counterpart_date} was within {limit} of the {trigger} {trigger_date} (deadline {deadline}).",
     ("within", "late"): "The {counterpart} {counterpart_date} was later than expected by {late}: the deadline was {deadline}, {limit} after the {trigger} {trigger_date}.",
     ("within", "absent"): "No {counterpart} is evidenced in the chronology by the deadline of {deadline} ({limit} after the {trigger} {trigger_date}); searched to {chronology_end}.",
@@ -647,7 +697,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def statement(verdict: Verdict) -> str:
-    custom = getattr(verdict.variant.rule.finding, _WORDING_FIELD[verdict.kind])
+    wording = _WORDING_FIELD.get(verdict.kind)  # a released trigger has no custom wording: the standard did not apply
+    custom = getattr(verdict.variant.rule.finding, wording) if wording else None
     text = custom or STATEMENTS[(verdict.variant.check.template, verdict.kind)]
     # Plain substitution, never str.format: rule text must not reach attribute lookups.
     return _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)

@@ -285,13 +285,16 @@ def test_a_rule_id_explains_every_finding_of_that_rule_in_order(founding, rulebo
         "housing-consults-or-refers-where-domestic-abuse-and-children",
     )
     assert ex.by_rule
+    # E074 records no concerns and not whether children live at home: the case's domestic abuse and children
+    # engage the standard, and whether a referral was considered is not recorded.
     assert [fx.finding.id.split("@")[1] for fx in ex.findings] == [
+        "E074",
         "E076",
         "E060",
         "E063",
     ]
-    assert [fx.finding.status for fx in ex.findings] == ["breach", "breach", "breach"]
-    searched = step_text(ex.findings[1], 5)
+    assert [fx.finding.status for fx in ex.findings] == ["not-evaluable", "breach", "breach", "breach"]
+    searched = step_text(ex.findings[2], 5)
     assert "Not recorded: referral considered." in searched  # on E060 itself...
     assert "E063 (housing action" in searched and "a recorded negative" in searched  # ...but on the entry after it
 

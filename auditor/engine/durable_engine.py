@@ -77,6 +77,8 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
             if plan.link:
                 joins.append({"l": to_durable(dnf(link_expr(plan))[0])})
             joined(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins)
+            if plan.release is not None:
+                joined(f"{prefix}_release", f"release|{plan.key}", plan.release, joins[:1])
         if plan.satisfied is not None:
             rules[f"{prefix}_satisfied"] = {"all": [{"a": to_durable_tree(plan.satisfied)}],
                                             "run": f"satisfied|{plan.key}"}
@@ -137,6 +139,8 @@ class DurableEngine:
                             self._matches.add_missing(key, eid, field_name)
                 elif kind == "candidate":
                     self._matches.add_candidate(key, frame["o"]["trigger"], frame["b"]["eid"])
+                elif kind == "release":
+                    self._matches.add_release(key, frame["o"]["trigger"], frame["b"]["eid"])
                 elif kind == "satisfied":
                     self._matches.satisfied.add((key, frame["a"]["eid"]))
                 elif kind in ("relsatisfied", "relrecorded"):

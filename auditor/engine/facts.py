@@ -21,7 +21,6 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..model import Chronology, Event
 
-MAX_SCENARIOS = 64
 MAX_PROPERTIES = 255
 
 
@@ -93,6 +92,9 @@ def same_event_targets(scenario: Scenario, chron: Chronology) -> dict[str, str]:
 
 
 def scenarios(chron: Chronology) -> list[Scenario]:
+    """Every reading of the records: one for each combination of the conflicting records (2 ** n for n pairs).
+    The audit judges each finding under the combinations that bear on it (auditor.readings); this product is
+    for tests and benchmarks that compare with it."""
     if not any(e.same_event_as for e in chron.events):  # one reading: the chronology as recorded
         return [Scenario(0, (), tuple(chron.events))]
     groups = record_groups(chron)
@@ -101,12 +103,6 @@ def scenarios(chron: Chronology) -> list[Scenario]:
         if "+" in groups[event.id]:
             alternatives.setdefault(groups[event.id], []).append(event.id)
     keys = sorted(alternatives)
-    count = 1
-    for key in keys:
-        count *= len(alternatives[key])
-    if count > MAX_SCENARIOS:
-        raise InputError([Problem(chron.case.id, None, "events.same_event_as",
-                                  f"{count} combinations of conflicting records; at most {MAX_SCENARIOS} are audited")])
     out = []
     for index, picks in enumerate(itertools.product(*(sorted(alternatives[k]) for k in keys))):
         dropped = {e for k, chosen in zip(keys, picks) for e in alternatives[k] if e != chosen}
@@ -120,8 +116,20 @@ def event_fact(event: Event, chron: Chronology, sid: str) -> dict[str, Any]:
     return _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron), case.id)
 
 
+CHILD_ROLES = frozenset({"child", "unborn-child"})
+
+
+def case_values(chron: Chronology) -> dict[str, Any]:
+    """The case's facts as rules read them: those the chronology states, and `children_in_household` where it
+    does not, taken from its people (a child or an unborn child of the household among them)."""
+    values = {name: fact.value for name, fact in chron.case.facts.items()}
+    if "children_in_household" not in values:
+        values["children_in_household"] = any(p.role in CHILD_ROLES for p in chron.case.people)
+    return values
+
+
 def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
-    return [("c_" + name, value.value) for name, value in chron.case.facts.items()]
+    return [("c_" + name, value) for name, value in case_values(chron).items()]
 
 
 def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tuple[str, Any]],
@@ -161,8 +169,10 @@ def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict
 
 
 def related_pairs(scenario: Scenario, landing: dict[str, str]) -> set[tuple[str, str]]:
-    """Entries that speak of one another: linked either way, or both linked to the same entry (a DASH and a
-    history check both `for` one incident). What a standard expects of an entry may be recorded on these."""
+    """(entry, an entry about it): one linked to it (an invitation `for` a conference, a DASH `for` an
+    incident), or both linked to the same entry (a DASH and a history check both `for` one incident). What a
+    standard expects of an entry may be recorded on these. Not the reverse: what an entry links to (the
+    earlier contact a later one `follows`) records an earlier occasion, not this one."""
     targets: dict[str, set[str]] = {}
     for event in scenario.events:
         for values in event.links.values():
@@ -173,7 +183,6 @@ def related_pairs(scenario: Scenario, landing: dict[str, str]) -> set[tuple[str,
     by_target: dict[str, list[str]] = {}
     for source, ts in targets.items():
         for t in ts:
-            pairs.add((source, t))
             pairs.add((t, source))
             by_target.setdefault(t, []).append(source)
     for sources in by_target.values():

@@ -19,6 +19,7 @@ class Matches:
     # record everything it reads without meeting it: evidence on another entry of the same matter.
     satisfied_by: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     recorded_by: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    released: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # entries that may release the trigger
 
     def add_trigger(self, key: str, event_id: str) -> None:
         self.triggers.setdefault(key, set()).add(event_id)
@@ -37,6 +38,9 @@ class Matches:
                     del found[(key, trigger)]
         return self
 
+    def add_release(self, key: str, trigger: str, event_id: str) -> None:
+        self.released.setdefault((key, trigger), set()).add(event_id)
+
     def add_related(self, kind: str, key: str, trigger: str, event_id: str) -> None:
         (self.satisfied_by if kind == "satisfied" else self.recorded_by).setdefault((key, trigger), set()).add(event_id)
 
@@ -49,6 +53,7 @@ class Matches:
             "missing": sorted([k, t, f] for (k, t), fields in self.missing.items() for f in fields),
             "satisfied_by": sorted([k, t, e] for (k, t), ids in self.satisfied_by.items() for e in ids),
             "recorded_by": sorted([k, t, e] for (k, t), ids in self.recorded_by.items() for e in ids),
+            "released": sorted([k, t, e] for (k, t), ids in self.released.items() for e in ids),
         }
 
     @classmethod
@@ -65,4 +70,6 @@ class Matches:
             out.add_related("satisfied", k, t, e)
         for k, t, e in data.get("recorded_by", []):
             out.add_related("recorded", k, t, e)
+        for k, t, e in data.get("released", []):
+            out.add_release(k, t, e)
         return out

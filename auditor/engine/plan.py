@@ -36,6 +36,7 @@ class Plan:
     # (`related_satisfied`), or the fields it needs all recorded (`related_recorded`).
     related_satisfied: Expr | None = None
     related_recorded: Expr | None = None
+    release: Expr | None = None  # entries after the trigger that release it (`released_by`), joined like counterparts
 
 
 def plan_variant(variant: Variant) -> Plan:
@@ -63,7 +64,10 @@ def plan_variant(variant: Variant) -> Plan:
                           from_condition(check.counterpart.where), ("join_ne", "eid", "o", "trigger"), window,
                           ("join_gte", "t_hi", "o", "lb") if lookback else None,
                           ("join_eq", "eid", "l", "src") if check.link else None)
-        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback)
+        released_by = getattr(check, "released_by", None)
+        release = AND(("eq", "kind", "event"), type_in(released_by.type), from_condition(released_by.where),
+                      ("join_ne", "eid", "o", "trigger"), window) if released_by is not None else None
+        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback, release=release)
     if isinstance(check, IncludesCheck):
         expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
         keys: tuple[str, ...] = ("a_" + check.field,)

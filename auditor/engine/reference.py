@@ -38,6 +38,10 @@ class ReferenceEngine:
                         for other in events:
                             if holds(plan.counterpart, other, bound):
                                 out.add_candidate(plan.key, trigger["eid"], other["eid"])
+                    if plan.release is not None:
+                        for other in events:
+                            if holds(plan.release, other, {"o": ob}):
+                                out.add_release(plan.key, trigger["eid"], other["eid"])
                 else:
                     if plan.satisfied is not None and holds(plan.satisfied, trigger):
                         out.satisfied.add((plan.key, trigger["eid"]))

@@ -23,7 +23,7 @@ def wanted_values(plans: list[Plan]) -> tuple[frozenset[Any] | None, frozenset[s
     """
     types: set[Any] | None = set()
     for plan in plans:
-        for expr in (plan.trigger, plan.counterpart, plan.satisfied):
+        for expr in (plan.trigger, plan.counterpart, plan.satisfied, plan.release):
             if expr is None:
                 continue
             allowed = required_values(expr, "type")

@@ -161,6 +161,9 @@ class WithinCheck(_Check):
     anchor: Literal["each", "first", "last"] = "each"
     link: str | None = None
     pairing: Literal["nearest", "each", "linked"] | None = None
+    # An entry after the trigger showing that nothing more was called for (a referral decided "no further
+    # action" starts no assessment clock): the standard does not apply to the trigger it is paired with.
+    released_by: Selector | None = None
 
     @model_validator(mode="after")
     def _limit(self) -> "WithinCheck":

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..audit import AuditResult, audit
 from ..engine.expr import from_condition, holds
-from ..engine.facts import Scenario, event_fact, record_groups, scenarios
+from ..engine.facts import Scenario, case_values, event_fact, record_groups
 from ..engine.matches import Matches
 from ..engine.plan import plan_variant
 from ..errors import InputError, Problem
@@ -249,7 +249,6 @@ class _Context:
         self.rulebook = rulebook
         self.names = party_names(chron, rulebook)
         self.groups = record_groups(chron)
-        self.scenarios = scenarios(chron)
         self._facts: dict[str, dict[str, Any]] = {}
 
     def fact(self, event: Event) -> dict[str, Any]:
@@ -330,8 +329,7 @@ def _recorded(leaf: Leaf, event: Event, ctx: _Context) -> Any:
     if leaf.attr is not None:
         return event.attrs.get(leaf.attr, _MISSING)
     if leaf.case is not None:
-        fact = ctx.chron.case.facts.get(leaf.case)
-        return _MISSING if fact is None else fact.value
+        return case_values(ctx.chron).get(leaf.case, _MISSING)
     return {"type": event.type, "agency": event.agency, "recorded_by": event.record_of}[
         str(leaf.field)
     ]
@@ -668,8 +666,6 @@ def _reading_label(group: list[Item], ctx: _Context, several: bool) -> str:
             )
     if parts:
         return " and ".join(parts)
-    if len(group) == len(ctx.scenarios) > 1 and not several:
-        return "in every reading of the conflicting records"
     return scenario.label(ctx.chron, ctx.names) if scenario.choice and several else ""
 
 

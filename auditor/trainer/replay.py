@@ -429,8 +429,9 @@ def render_text(replay: Replay) -> str:
     lines += _wrap(f"Scoping period {replay.scoping}. {count(total, 'step')}: "
                    f"{count(replay.entries, 'chronology entry', 'chronology entries')} in date order, "
                    f"{count(replay.lapses, 'day on which a deadline passed', zero='no')}, and the summary.", 0, 4)
-    if len(replay.readings) > 1:
-        lines += _wrap("Conflicting records, each reading audited: " + "; ".join(replay.readings) + ".", 0, 4)
+    if replay.readings:
+        lines += _wrap("Conflicting records (each finding judged on each record it reads): "
+                       + "; ".join(replay.readings) + ".", 0, 4)
     lines.append("")
     for step in replay.steps:
         lines += _wrap(f"[{step.number}/{total}] {_step_title(step)}", 0, 4)
