@@ -9,26 +9,36 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from . import __version__
-from .engine.facts import Scenario, record_groups, scenario_facts, scenarios
+from .engine.facts import Scenario, scenario_facts
 from .engine.matches import Matches
 from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
+from . import readings
+from .readings import Conflict, Judged, deciding, describe, judge_readings
 from .rulebook import Rulebook, Variant
-from .verdicts import (RulebookData, Verdict, _judge, _Memo, _order, party_names, rulebook_data, statement,
+from .rulebook.conditions import label
+from .verdicts import (TOO_IMPRECISE, RulebookData, Verdict, party_names, rulebook_data, statement,
                        verdicts_for)
 
 
 class Matcher(Protocol):
-    """`match` is called once per reading of the records, with that reading's facts and session id, unless the
-    matcher has a true `matches_all_readings`: then a case with conflicting records is matched once, with every
-    record, and each reading's matches are those among the records it keeps (`_matched_once`)."""
-
     name: str
 
     def match(self, facts: list[dict[str, Any]], sid: str) -> Matches: ...
+
+
+@dataclass(frozen=True)
+class TraceItem:
+    """One verdict behind a finding: the reading of conflicting records it was made on, with that reading's
+    matches. `auditor explain` and `auditor replay` show these, rather than work anything out again."""
+
+    scenario: Scenario
+    verdict: Verdict
+    matches: Matches
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class AuditResult:
     findings: list[Finding]
     meta: dict[str, Any]
     readings: list[str]
+    trace: dict[str, list[TraceItem]] | None = None  # by finding id, with `audit(..., trace=True)`
 
 
 def sha256_hex(data: bytes) -> str:
@@ -44,25 +55,36 @@ def sha256_hex(data: bytes) -> str:
 
 
 def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_version: str,
-          input_digest: str = "") -> AuditResult:
+          input_digest: str = "", trace: bool = False) -> AuditResult:
+    """`trace`: keep every verdict behind each finding, with its reading and matches (AuditResult.trace)."""
     data = rulebook_data(rulebook)
-    groups = record_groups(chron)
-    readings = scenarios(chron)
     names = party_names(chron, rulebook)
-    collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
-    if len(readings) > 1 and getattr(matcher, "matches_all_readings", False):
-        _matched_once(readings, chron, rulebook, matcher, names, groups, collected)
-    else:
-        for scenario in readings:
-            sid = f"{chron.case.id}#{scenario.index}"
-            matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
-            for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
-                key = (verdict.variant.rule.id, groups[verdict.trigger.id])
-                collected.setdefault(key, []).append((scenario, verdict))
     evidence: dict[tuple[str, str], Evidence] = {}  # one Evidence per event and role in this case
-    labels = {s.index: s.label(chron, names) for s in readings}
-    findings = [_merge(rule_id, group, items, chron, names, len(readings) > 1, data, evidence, labels)
-                for (rule_id, group), items in collected.items()]
+    kept: dict[str, list[TraceItem]] = {}
+    findings: list[Finding] = []
+    conflicting: list[Conflict] = []
+    if not any(e.same_event_as for e in chron.events):  # the usual chronology: one reading, as recorded
+        scenario = Scenario(0, (), tuple(chron.events))
+        sid = f"{chron.case.id}#0"
+        matches = matcher.match(scenario_facts(scenario, chron, sid), sid)
+        collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]] = {}
+        for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
+            collected.setdefault((verdict.variant.rule.id, verdict.trigger.id), []).append((scenario, verdict))
+        for (rule_id, group), items in collected.items():
+            finding = _with_uncovered_days(_merge(rule_id, group, items, chron, names, False, data, evidence),
+                                           items, chron, data)
+            findings.append(finding)
+            if trace:
+                kept[finding.id] = [TraceItem(s, v, matches) for s, v in items]
+    else:
+        judged, conflicting = judge_readings(
+            chron, matcher, lambda s, m, rules: verdicts_for(s, m, chron, rulebook, names, rules),
+            {rule_id: data.variants_of[rule_id] for rule_id in data.rule_ids}, data.anchor)
+        for (rule_id, group), found in judged.items():
+            finding, items = _by_readings(rule_id, group, found, chron, names, data, evidence)
+            findings.append(finding)
+            if trace:
+                kept[finding.id] = items
     findings.sort(key=lambda f: (f.trigger_date, f.rule_id, f.id))
     judged = {f.rule_id for f in findings}
     for rule_id in data.rule_ids:
@@ -77,68 +99,56 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    return AuditResult(chron, findings, meta, list(labels.values()))
+    return AuditResult(chron, findings, meta, [describe(c, chron, names) for c in conflicting],
+                       kept if trace else None)
 
 
-def _matched_once(readings: list[Scenario], chron: Chronology, rulebook: Rulebook, matcher: Matcher,
-                  names: dict[str, str], groups: dict[str, str],
-                  collected: dict[tuple[str, str], list[tuple[Scenario, Verdict]]]) -> None:
-    """Every reading's verdicts, in the order `verdicts_for` gives them reading by reading, from one match of all
-    the records (the conflicting ones included) instead of one match per reading.
+def _by_readings(rule_id: str, group: str, found: Judged, chron: Chronology, names: dict[str, str],
+                 data: RulebookData, evidence: dict[tuple[str, str], Evidence]) -> tuple[Finding, list[TraceItem]]:
+    """One finding from its verdicts under the readings of the conflicts that bear on it, stating only the
+    readings that change it, and those under which the standard does not apply to its trigger."""
+    cluster = found.cluster
+    if cluster.too_many:
+        traced = [TraceItem(s, v, m) for s, v, m in found.by_combo[0] or []]
+        finding = _merge(rule_id, group, [(i.scenario, i.verdict) for i in traced], chron, names, False, data,
+                         evidence)
+        return finding.model_copy(update={"status": "not-evaluable", "depends_on": [], "statement": (
+            f"Not judged: {cluster.too_many} combinations of conflicting records bear on this standard here "
+            f"({', '.join(cluster.bearing)}), more than the {readings.MAX_READINGS} the audit states one by one; "
+            "settling which of these records is right would let it be judged.")}), traced
 
-    A reading's matches are exactly those among the records it keeps: a trigger, a satisfied check and a
-    missing field depend on one event alone, a candidate on its trigger, its counterpart and the link between
-    them (a link is a fact only when both its ends are), and nothing is negated. A verdict depends only on its
-    trigger and the trigger's candidates, so it is worked out once, and shared by every reading, unless a
-    conflicting record is the trigger or one of its candidates (or, for a rule anchored on the first or last
-    trigger, one of its triggers); those are worked out for each reading that keeps the trigger.
-    """
-    data = rulebook_data(rulebook)
-    sid = f"{chron.case.id}#all"
-    found = matcher.match(scenario_facts(Scenario(0, (), tuple(chron.events)), chron, sid), sid)
-    events = chron.by_id
-    memo = _Memo(chron, names, data)
-    conflicting = {event_id for scenario in readings for _, event_id in scenario.choice}
-    # Per variant, in `verdicts_for`'s order: its triggers in order and their shared verdicts (None: per reading),
-    # or no verdicts at all when which trigger is the first or last depends on the reading.
-    per_variant: list[tuple[Variant, list[Event], list[Verdict | None] | None]] = []
-    for key in sorted(found.triggers):
-        variant = data.by_key[key]
-        ordered = sorted((events[e] for e in found.triggers[key]), key=_order)
-        anchor = data.anchor[key]
-        if anchor != "each" and not conflicting.isdisjoint(found.triggers[key]):
-            per_variant.append((variant, ordered, None))
-            continue
-        if anchor == "first":
-            ordered = ordered[:1]
-        elif anchor == "last":
-            ordered = ordered[-1:]
-        shared = [None if trigger.id in conflicting
-                  or not conflicting.isdisjoint(found.candidates.get((key, trigger.id), ()))
-                  else _judge(variant, trigger, found, events, chron, names, memo) for trigger in ordered]
-        per_variant.append((variant, ordered, shared))
-    for scenario in readings:
-        left_out = conflicting.difference(event_id for _, event_id in scenario.choice)
-        for variant, ordered, shared in per_variant:
-            if shared is None:
-                kept = [trigger for trigger in ordered if trigger.id not in left_out]
-                kept = kept[:1] if data.anchor[variant.key] == "first" else kept[-1:]
-                pairs: list[tuple[Event, Verdict | None]] = [(trigger, None) for trigger in kept]
-            else:
-                pairs = [(trigger, v) for trigger, v in zip(ordered, shared) if trigger.id not in left_out]
-            for trigger, verdict in pairs:
-                if verdict is None:
-                    candidates = [e for e in found.candidates.get((variant.key, trigger.id), ()) if e not in left_out]
-                    verdict = _judge(variant, trigger, found, events, chron, names, memo, candidates)
-                collected.setdefault((variant.rule.id, groups[trigger.id]), []).append((scenario, verdict))
+    def outcome(verdicts: list[tuple[Scenario, Verdict, Matches]] | None) -> Any:
+        return None if verdicts is None else tuple(
+            (v.variant.key, v.status, statement(v), v.anchor_uncertain) for _, v, _ in verdicts)
+
+    combos, keys = deciding(found, outcome)
+    traced, absent = [], []
+    for index in combos:
+        picks = dict(cluster.combos[index])
+        choice = tuple((key, picks[key]) for key in keys)
+        verdicts = found.by_combo[index]
+        if verdicts is None:
+            absent.append(Scenario(index, choice, ()))
+        else:
+            traced += [TraceItem(Scenario(index, choice, s.events), v, m) for s, v, m in verdicts]
+    items = [(i.scenario, i.verdict) for i in traced]
+    finding = _with_uncovered_days(_merge(rule_id, group, items, chron, names, len(combos) - len(absent) > 1,
+                                          data, evidence), items, chron, data)
+    trigger = items[0][1].trigger
+    for scenario in absent:
+        finding = _with_reading(finding, trigger, Alternative(
+            reading=scenario.label(chron, names), status="not-applicable",
+            statement=f"Under this reading the standard does not apply to this {label(trigger.type)}."),
+            "which record is right")
+    return finding, traced
 
 
 def _merge(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
            names: dict[str, str], several_readings: bool, data: RulebookData,
-           evidence_of: dict[tuple[str, str], Evidence], labels: dict[int, str] | None = None) -> Finding:
+           evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
     if len(items) == 1:
         return _single(rule_id, group, items[0][1], chron, data, evidence_of)
-    return _merged(rule_id, group, items, chron, names, several_readings, data, evidence_of, labels)
+    return _merged(rule_id, group, items, chron, names, several_readings, data, evidence_of)
 
 
 def _single(rule_id: str, group: str, v: Verdict, chron: Chronology, data: RulebookData,
@@ -168,8 +178,7 @@ def _evidence_once(event: Event, role: str, chron: Chronology, evidence_of: dict
 
 def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chron: Chronology,
             names: dict[str, str], several_readings: bool, data: RulebookData,
-            evidence_of: dict[tuple[str, str], Evidence], labels: dict[int, str] | None = None) -> Finding:
-    """`labels`: each reading's label by scenario index, worked out once per case (else here, as needed)."""
+            evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
     statuses = {v.status for _, v in items}
     status = combined_status(statuses)
     worst = min(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[1]  # the first of the worst
@@ -177,22 +186,14 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
     for _, v in items:
         if v.variant not in variants:
             variants.append(v.variant)
-    said: dict[int, str] = {}  # readings often share one verdict object: word it once
-
-    def words(v: Verdict) -> str:
-        text = said.get(id(v))
-        if text is None:
-            text = said[id(v)] = statement(v)
-        return text
-
     alternatives = []
-    if len(statuses) > 1 or (several_readings and len({words(v) for _, v in items}) > 1):
+    if len(statuses) > 1 or (several_readings and len({statement(v) for _, v in items}) > 1):
         for scenario, v in items:
-            reading = labels[scenario.index] if labels else scenario.label(chron, names)
+            reading = scenario.label(chron, names)
             if len(variants) > 1:
                 reading += f"; under {v.variant.edition}"
-            alternatives.append(Alternative(reading=reading, status=v.status, statement=words(v)))
-    text = words(worst)
+            alternatives.append(Alternative(reading=reading, status=v.status, statement=statement(v)))
+    text = statement(worst)
     if len(statuses) > 1:
         text = "The verdict depends on which record is right or which edition applied. " + \
                " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives)
@@ -224,6 +225,54 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
         figures=worst.figures, depends_on=alternatives, searched=worst.searched,
         trigger_date=min(v.trigger.date.earliest for _, v in items).date().isoformat(),
     )
+
+
+def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]], chron: Chronology,
+                         data: RulebookData) -> Finding:
+    """A trigger whose possible days run outside every edition of the rule (before the first, into a gap, after
+    the last) was judged only on the days a standard applied. Say so as a reading of its own: on those days
+    the standard did not apply, so a departure on the others is only a possible departure."""
+    trigger = items[0][1].trigger
+    if any(v.anchor_uncertain for _, v in items):
+        other = "first" if data.anchor[items[0][1].variant.key] == "first" else "last"
+        finding = _with_reading(finding, trigger, Alternative(
+            reading=f"if another {label(trigger.type)} was the {other}", status="not-applicable",
+            statement=f"This {label(trigger.type)} did not start the clock; the {other} one did."))
+    if trigger.date.first_day == trigger.date.last_day:
+        return finding
+    area = chron.case.area
+    spans = [v.in_force for v in data.variants_of[finding.rule_id]
+             if (v.area == area if v.area else area not in v.excluded_areas)]
+    first, last = trigger.date.first_day, trigger.date.last_day
+    outside = [d for d in _days(first, last) if not any(s.contains(d) for s in spans)]
+    if not outside:
+        return finding
+    when = f"{outside[0]:%d/%m/%Y}" if len(outside) == 1 else f"{outside[0]:%d/%m/%Y} to {outside[-1]:%d/%m/%Y}"
+    if (last - first).days + 1 > TOO_IMPRECISE and finding.status in ("breach", "possible-breach"):
+        # Dated only to years that run from before the standard applied: neither the departure nor its absence
+        # can be told; say so, rather than offer a possible departure that any date in those years would make.
+        return finding.model_copy(update={"status": "not-evaluable", "statement": (
+            f"Not judged: the {label(trigger.type)} is dated only {trigger.date.when()}, and this standard did not "
+            f"apply on part of that period ({when}); the date is too imprecise to say whether it applied.")})
+    return _with_reading(finding, trigger, Alternative(
+        reading=f"if the {label(trigger.type)} was on {when}", status="not-applicable",
+        statement="No edition of this standard was in force on that date, so it did not apply."))
+
+
+def _with_reading(finding: Finding, trigger: Event, reading: Alternative,
+                  turns_on: str = "the chronology's dates") -> Finding:
+    """The finding with one more reading, under which the standard does not apply to this trigger: a departure
+    on the other readings becomes a possible departure; met and not evaluable stay as they are."""
+    status = "possible-breach" if finding.status in ("breach", "possible-breach") else finding.status
+    alternatives = finding.depends_on or [Alternative(reading="otherwise", status=finding.status,
+                                                      statement=finding.statement)]
+    text = (f"Whether the standard applies to this {label(trigger.type)} depends on {turns_on}. "
+            + " ".join(f"{a.reading[0].upper()}{a.reading[1:]}: {a.statement}" for a in alternatives + [reading]))
+    return finding.model_copy(update={"status": status, "statement": text, "depends_on": alternatives + [reading]})
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def combined_status(statuses: set[str]) -> str:

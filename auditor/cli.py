@@ -58,12 +58,14 @@ class Format(str, Enum):
 RULES_OPTION = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook installed with auditor).")
 
 
-def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable") -> AuditResult:
-    """Audit one chronology file; the input hash is of the file's bytes as read."""
+def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable", trace: bool = False) -> AuditResult:
+    """Audit one chronology file; the input hash is of the file's bytes as read. `trace`: keep the verdicts
+    behind each finding (for explain and replay)."""
     raw, text = read_source(case)
     chron = chronology_from_text(text, str(case), rulebook.vocabulary)
     with open_matcher(rulebook, engine) as matcher:
-        return audit(chron, rulebook, matcher, engine_version(engine), sha256_hex(raw))  # type: ignore[arg-type]
+        return audit(chron, rulebook, matcher, engine_version(engine), sha256_hex(raw),  # type: ignore[arg-type]
+                     trace=trace)
 
 
 def write_output(content: str | bytes, output: Optional[Path]) -> None:
@@ -185,7 +187,7 @@ def report_command(
     if exercise and fmt is not AppendixFormat.html:
         raise InputError([Problem("--exercise", None, "", "exercise mode is an HTML page: use --format html")])
     book = load_rulebook(rules)
-    result = audit_path(case, book, engine.value)
+    result = audit_path(case, book, engine.value, trace=True)  # the trace tells what entries do not record
     chosen, digest = {}, ""
     if decisions is not None:
         chosen = load_decisions(decisions, result)
@@ -194,6 +196,26 @@ def report_command(
     for warning in appendix.identifier_warnings:
         typer.echo(f"redaction: {warning}", err=True)
     write_output(render_appendix(appendix, fmt.value, templates, exercise), output)
+
+
+@app.command("check")
+def check_command(
+    case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
+    rules: Optional[Path] = RULES_OPTION,
+    engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
+) -> None:
+    """List what the standards read that the chronology does not record, entry by entry: the questions to take
+    back to each agency before relying on "not evaluable".
+
+    Example: auditor check fixtures/cases/bdhr-2012-13-04.yaml
+    """
+    from .gaps import recording_gaps, render_text
+
+    book = load_rulebook(rules)
+    result = audit_path(case, book, engine.value, trace=True)
+    entries, links = recording_gaps(result, book)
+    write_output(render_text(result, entries, links), output)
 
 
 @app.command("review")
@@ -321,7 +343,7 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
 
     Example: auditor rules show icpc-within-15-working-days
     """
-    from .rulebook.catalogue import describe_check
+    from .rulebook.catalogue import describe_check, evidence_lines
 
     book = load_rulebook(rules)
     if rule_id not in book.rules:
@@ -337,6 +359,8 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
         where = f"area {variant.area}" if variant.area else "national"
         typer.echo(f"\n{variant.edition} ({where}), in force {variant.in_force.human()}")
         typer.echo(f"  expects: {describe_check(check)}")
+        for line in evidence_lines(check.template):
+            typer.echo(f"  {line}")
         typer.echo(f"  check: {check.model_dump_json(exclude_none=True)}")
         for cite in variant.cites:
             typer.echo(f"  cite: {cite.human()}" + (f' - "{cite.quote}"' if cite.quote else "")

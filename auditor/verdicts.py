@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
+from itertools import product
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,14 +23,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .engine.facts import Scenario
+from .engine.facts import Scenario, same_event_targets
 from .engine.matches import Matches
 from .findings import AppliedEdition
 from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
 from .rulebook.conditions import describe, label
 from .rulebook.schema import IncludesCheck, Limit, RequiresCheck
-from .workdays import shift_days, working_days_between
+from .clock import END_OF_DAY, Entry, Outcome, When, after_trigger, before_trigger, narrowed_by_links, read_first
+from .model.chronology import reading_order
+from .workdays import shift_days, working_days_after, working_days_between
 
 Moment = datetime | date
 
@@ -44,7 +48,12 @@ class Verdict:
     counterpart: Event | None = None
     figures: dict[str, Any] = field(default_factory=dict)
     searched: str = ""
-    kind: str = ""  # which statement: met, late, absent, possible, open, missing
+    kind: str = ""  # which statement: met, late, absent, possible, possible-unanswered, open, missing
+    anchor_uncertain: bool = False  # another trigger may be the first (last) one, and this one start nothing
+    # The reasoning, kept for `auditor explain` and `replay` (the audit's trace): the trigger's possible moments
+    # as judged (narrowed by links, clipped to the days it starts the clock) and the entries paired with it.
+    when: When | None = None
+    entries: list[Entry] = field(default_factory=list)
 
 
 class RulebookData:
@@ -69,6 +78,18 @@ class RulebookData:
         self.cites = {v.key: [(_model_key(c), c) for c in v.cites] for v in rulebook.variants}
         # Checks without `anchor` would go through pydantic's slow missing-attribute path every time.
         self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
+        self.pairing = {v.key: pairing_of(v.check) for v in rulebook.variants}
+        self.before_their_link = rulebook.vocabulary.before_their_link
+
+
+def pairing_of(check: Any) -> str:
+    """How a rule pairs triggers with the entries that answer them (docs/rulebook-format.md, "Pairing")."""
+    chosen = getattr(check, "pairing", None)
+    if chosen:
+        return chosen
+    if getattr(check, "link", None):
+        return "linked"
+    return "nearest" if check.template in ("within", "follows") else "each"
 
 
 def _model_key(value: Any) -> Any:
@@ -102,35 +123,293 @@ def rulebook_data(rulebook: Rulebook) -> RulebookData:
 
 
 def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook,
-                 names: dict[str, str]) -> list[Verdict]:
-    """`names` (from `party_names`) is computed once per case by the caller."""
+                 names: dict[str, str], rules: set[str] | None = None) -> list[Verdict]:
+    """`names` (from `party_names`) is computed once per case by the caller; `rules`: only these rules' verdicts."""
     data = rulebook_data(rulebook)
     by_key = data.by_key
     events = {e.id: e for e in scenario.events}
-    memo = _Memo(chron, names, data)
+    memo = _Memo(chron, names, data, reading_order(scenario.events, rulebook.vocabulary.before_their_link))
+    memo.events = events
+    memo.landing = same_event_targets(scenario, chron)
     out = []
     for key in sorted(matches.triggers):
         variant = by_key[key]
-        triggers = sorted((events[e] for e in matches.triggers[key]), key=_order)
+        if rules is not None and variant.rule.id not in rules:
+            continue
+        triggers = sorted((events[e] for e in matches.triggers[key]), key=memo.order_key)
         anchor = data.anchor[key]
-        if anchor == "first":
-            triggers = triggers[:1]
-        elif anchor == "last":
-            triggers = triggers[-1:]
+        if anchor in ("first", "last") and len(triggers) > 1:
+            # The first (last) trigger starts the clock; where dates leave open which that is, each that could be
+            # is judged on its own, with a reading in which another is first (last) and this one starts nothing.
+            before = memo.certainly_before
+            chosen = [t for t in triggers if not any(
+                (before(o, t) if anchor == "first" else before(t, o)) for o in triggers if o is not t)]
+            for trigger in chosen:
+                answers = pair(variant, [trigger], matches, events, memo)
+                clip = _anchor_days(trigger, [o for o in chosen if o is not trigger], anchor, memo)
+                verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
+                                 clip=(anchor, clip))
+                verdict.anchor_uncertain = len(chosen) > 1
+                out.append(verdict)
+            continue
+        answers = pair(variant, triggers, matches, events, memo)
+        released = _released(variant, triggers, answers, matches, events, memo)
+        outcomes = _by_worlds(variant, triggers, answers, matches, events, memo) \
+            if any(e.maybe for entries in answers.values() for e in entries) else {}
         for trigger in triggers:
-            out.append(_judge(variant, trigger, matches, events, chron, names, memo))
+            if trigger.id in released:
+                out.append(_release_verdict(variant, trigger, released[trigger.id], memo))
+                continue
+            out.append(_judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
+                              outcome=outcomes.get(trigger.id)))
     return out
 
 
-class _Memo:
-    """Texts that are the same for every verdict of one call (one case and reading)."""
+def _released(variant: Variant, triggers: list[Event], answers: dict[str, list[Entry]], matches: Matches,
+              events: dict[str, Event], memo: _Memo) -> dict[str, Event]:
+    """The triggers that an entry after them releases (`released_by`: a referral decided "no further action"),
+    paired as answers are: an entry linked to a trigger releases that one, else the latest trigger before it
+    not yet released; one entry releases one trigger. An entry that answered the trigger certainly before the
+    release stands: the trigger is judged on it."""
+    if not matches.released:
+        return {}
+    key, before = variant.key, memo.certainly_before
+    found = sorted({e for t in triggers for e in matches.released.get((key, t.id), ())},
+                   key=lambda e: memo.order_key(events[e]))
+    out: dict[str, Event] = {}
+    for entry_id in found:
+        entry = events[entry_id]
+        eligible = [t for t in triggers if t.id not in out and entry_id in matches.released.get((key, t.id), ())
+                    and not before(entry, t)]
+        linked = [t for t in eligible if t.id in memo.links_of(entry)]
+        chosen = (linked or eligible)[-1:]
+        for trigger in chosen:
+            if not any(before(events[a.key], entry) for a in answers.get(trigger.id, []) if a.key in events):
+                out[trigger.id] = entry
+    return out
 
-    def __init__(self, chron: Chronology, names: dict[str, str], data: RulebookData):
+
+def _release_verdict(variant: Variant, trigger: Event, entry: Event, memo: _Memo) -> Verdict:
+    values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
+              "chronology_end": memo.chronology_end, "counterpart": memo.data.wanted[variant.key],
+              "release": event_label(entry.type), "release_date": entry.date.when(), "release_id": entry.id,
+              "decided": _decided(entry)}
+    return Verdict(variant, trigger, "not-applicable", values, entry, kind="released",
+                   searched=f"the {event_label(entry.type)} {entry.id} released it")
+
+
+def _decided(entry: Event) -> str:
+    """What a releasing entry decided, in words: its `decision`, else its recorded `outcome`."""
+    decision = entry.attrs.get("decision")
+    if isinstance(decision, str):
+        return label(decision)
+    outcome = entry.attrs.get("outcome")
+    return f"\"{outcome}\"" if isinstance(outcome, str) and outcome else "that nothing more was needed"
+
+
+def _anchor_days(trigger: Event, others: list[Event], anchor: str, memo: _Memo) -> date | None:
+    """The first day (anchor `last`) or last day (`first`) on which `trigger` could be the last (first) of them."""
+    when = memo.when(trigger)
+    days = list(when.days()) if anchor == "last" else list(reversed(list(when.days())))
+    for day in days:
+        here = when.on(day)
+        if all(_could_be_beyond(memo.when(o), here, anchor) for o in others):
+            return day
+    return None
+
+
+def _could_be_beyond(other: When, here: When, anchor: str) -> bool:
+    """Could `other` be before `here` (anchor last) or after it (anchor first)?"""
+    day = here.first_day
+    if anchor == "last":
+        if other.first_day < day:
+            return True
+        return other.first_day == day and not other.timed and not here.timed and read_first(other.on(day), here)
+    if other.last_day > day:
+        return True
+    return other.last_day == day and not other.timed and not here.timed and read_first(here, other.on(day))
+
+
+WORLDS = 512  # the most combinations of possible days tried where pairing depends on the days
+
+
+def _by_worlds(variant: Variant, triggers: list[Event], answers: dict[str, list[Entry]], matches: Matches,
+               events: dict[str, Event], memo: _Memo) -> dict[str, Outcome]:
+    """Where which entry answers which trigger depends on the possible days (an entry `maybe` belongs), try
+    every combination of the days of the imprecise entries and triggers involved, pair and judge each, and
+    keep every status some combination gives. Beyond WORLDS combinations the interval judgement stands: it
+    treats an uncertain pairing as possibly absent, so it may say "possible" where trying every day would be
+    certain, never the reverse."""
+    involved = {t.id for t in triggers} | {c for t in triggers
+                                           for c in matches.candidates.get((variant.key, t.id), ())}
+    loose = sorted(e for e in involved if not memo.when(events[e]).one_day)
+    sizes = [len(list(memo.when(events[e]).days())) for e in loose]
+    total = 1
+    for n in sizes:
+        total *= n
+        if total > WORLDS:
+            return {}
+    merged: dict[str, Outcome] = {t.id: Outcome({}) for t in triggers}
+    for days in product(*(list(memo.when(events[e]).days()) for e in loose)):
+        world = memo.on_days(dict(zip(loose, days)))
+        world_triggers = sorted(triggers, key=world.order_key)
+        for tid, entries in pair(variant, world_triggers, matches, events, world).items():
+            outcome = _outcome(variant, world.when(events[tid]), entries, world)
+            for status, entry in outcome.shown.items():
+                merged[tid].add(status, entry if entry is None else Entry(entry.key, memo.when(events[entry.key])))
+    return merged
+
+
+def _outcome(variant: Variant, when: When, entries: list[Entry], memo: _Memo) -> Outcome:
+    check = variant.check
+    if check.template in ("within", "follows"):
+        return after_trigger(when, entries, check.limit, memo.end)
+    return before_trigger(when, entries, getattr(check, "lead", None), getattr(check, "lookback", None), check.absent)
+
+
+# -- pairing: which entries may answer which trigger --------------------------------------------------------------
+
+def pair(variant: Variant, triggers: list[Event], matches: Matches, events: dict[str, Event],
+         memo: "_Memo") -> dict[str, list[Entry]]:
+    """The entries each trigger is judged on, as `pairing` says (docs/rulebook-format.md, "Pairing").
+
+    `each`: every entry the engine matched to the trigger. `linked`: the engine matched only entries linked to
+    it. `nearest` (the default of `within` and `follows`): an entry answers the latest trigger recorded before
+    it that nothing has answered yet, one entry one trigger; an entry linked to a trigger (by any relation)
+    answers that trigger. "Before it" means could be before it; triggers and entries are taken in the order
+    the chronology records (earliest possible date, then reading order). Where an entry's date leaves open
+    whether it came before the trigger it answers, it is also offered to the open trigger before that one as
+    an entry that may not belong to it, so no verdict is certain that a possible day would change.
+    """
+    check = variant.check
+    if check.template not in ("within", "follows", "lead-time", "precedes"):
+        return {}
+    found = {t.id: sorted((events[e] for e in matches.candidates.get((variant.key, t.id), ())), key=memo.order_key)
+             for t in triggers}
+    mode = memo.data.pairing[variant.key]
+    if mode != "nearest" or len(triggers) < 1:
+        return {tid: [Entry(c.id, memo.when(c)) for c in cands] for tid, cands in found.items()}
+    trigger_ids = [t.id for t in triggers]
+    by_id = {t.id: t for t in triggers}
+    certain: dict[str, list[Event]] = {tid: [] for tid in trigger_ids}  # answers that are this trigger's in every world
+    assigned: dict[str, list[Entry]] = {tid: [] for tid in trigger_ids}
+    everyone = sorted({c.id: c for cands in found.values() for c in cands}.values(), key=memo.order_key)
+    before = memo.certainly_before
+    for cand in everyone:
+        # The engine matched only entries that could be at or after the trigger: each eligible trigger could have
+        # come before this entry. Links win; otherwise the entry answers the latest of them still open.
+        eligible = [tid for tid in trigger_ids if cand in found[tid] and not before(cand, by_id[tid])]
+        linked = [tid for tid in eligible if tid in memo.links_of(cand)]
+        if linked:
+            could = linked[-1:]
+        else:
+            # Not open: a trigger an earlier entry certainly answered, in every world.
+            open_ = [tid for tid in eligible if not any(before(done, cand) for done in certain[tid])]
+            # Not the latest: a trigger with another open one certainly between it and this entry.
+            could = [tid for tid in open_ if not any(
+                before(by_id[tid], by_id[other]) and before(by_id[other], cand) for other in open_ if other != tid)]
+        if not could:
+            continue
+        sure = len(could) == 1 and (linked or not any(
+            tid != could[0] and not before(by_id[tid], cand) for tid in eligible))
+        for tid in could:
+            assigned[tid].append(Entry(cand.id, memo.when(cand), maybe=not sure))
+            if sure and memo.surely_after(cand, by_id[tid]):  # it closes the trigger to later entries
+                certain[tid].append(cand)
+    return assigned
+
+
+def _narrowing(event: Event, when: When) -> str:
+    lo, hi = when.first_day, when.last_day
+    if lo == hi:
+        return f"on {lo:%d/%m/%Y}"
+    if lo != event.date.first_day and hi != event.date.last_day:
+        return f"between {lo:%d/%m/%Y} and {hi:%d/%m/%Y}"
+    return f"no earlier than {lo:%d/%m/%Y}" if lo != event.date.first_day else f"no later than {hi:%d/%m/%Y}"
+
+
+
+
+
+class _Memo:
+    """What is the same for every verdict of one call (one case and reading): texts, the reading order."""
+
+    def __init__(self, chron: Chronology, names: dict[str, str], data: RulebookData, order: dict[str, int]):
         self.chronology_end = f"{chron.case.scoping.end:%d/%m/%Y}"
         self.end = datetime.combine(chron.case.scoping.end, time(23, 59, 59))
         self.data = data
         self._expectations: dict[str, str] = {}
         self._names = names
+        self._order = order
+        self._when: dict[str, When] = {}
+        self.events: dict[str, Event] = {}
+        self.position = {e.id: i for i, e in enumerate(chron.events)}
+        self.landing: dict[str, str] = {}  # where a link to an event lands in this reading (facts.same_event_targets)
+        self._days: dict[str, tuple[date, date]] | None = None
+
+    def _narrowed(self) -> dict[str, tuple[date, date]]:
+        if self._days is None:
+            linked = {e.id: self.links_of(e) for e in self.events.values() if e.links}
+            spans = {e.id: (e.date.first_day, e.date.last_day) for e in self.events.values()}
+            self._days = narrowed_by_links(spans, linked, {e.id for e in self.events.values()
+                                                           if e.type in self.data.before_their_link}) \
+                if linked else spans
+        return self._days
+
+    def order_key(self, event: Event) -> tuple[Any, ...]:
+        """The order the chronology records: earliest possible day, then reading order within a day."""
+        w = self.when(event)
+        return (w.first_day, self._order.get(event.id, 0), w.hi, event.id)
+
+    def on_days(self, days: dict[str, date]) -> "_Memo":
+        """The same memo in one world: the events in `days` known to have happened on those days."""
+        world = copy(self)
+        world._when = {**self._when}
+        for event_id, day in days.items():
+            world._when[event_id] = self.when(self.events[event_id]).on(day)
+        return world
+
+    def certainly_before(self, a: Event, b: Event) -> bool:
+        """Is `a` before `b` whatever the possible days (an untimed pair on one day: in reading order)?"""
+        x, y = self.when(a), self.when(b)
+        if y.key in x.links or x.key in y.links:  # linked: the link says which side each is on
+            return (x.before_link if y.key in x.links else not y.before_link) and (x.key != y.key)
+        if x.last_day < y.first_day:
+            return True
+        if x.last_day > y.first_day:
+            return False
+        # They can share one day, x's last and y's first: which comes first on it?
+        if x.timed and y.timed:
+            return x.hi < y.lo
+        return not x.timed and not y.timed and read_first(x, y)
+
+    def surely_after(self, entry: Event, trigger: Event) -> bool:
+        """Is `entry` at or after `trigger` whatever the possible days (the same day counts, as in the clock)?"""
+        if self.certainly_before(trigger, entry):
+            return True
+        x, y = self.when(entry), self.when(trigger)
+        return x.one_day and y.one_day and x.first_day == y.first_day and not self.certainly_before(entry, trigger) \
+            and not (x.timed and y.timed)
+
+    def links_of(self, event: Event) -> set[str]:
+        """The entries `event` is linked to in this reading (a link to a set-aside record lands on the kept one)."""
+        targets = {target for targets in event.links.values() for target in targets}
+        if not self.landing:
+            return targets
+        return {self.landing[t] for t in targets if t in self.landing}
+
+    def when(self, event: Event) -> When:
+        found = self._when.get(event.id)
+        if found is None:
+            d = event.date
+            lo, hi = d.earliest, d.latest
+            first, last = self._narrowed().get(event.id, (d.first_day, d.last_day))
+            if (first, last) != (d.first_day, d.last_day):  # the links narrowed the possible days
+                lo, hi = max(lo, datetime.combine(first, time.min)), min(hi, datetime.combine(last, END_OF_DAY))
+            found = self._when[event.id] = When(lo, hi, d.precision == "datetime",
+                                                self.position.get(event.id, 0), event.id, self.links_of(event),
+                                                event.type in self.data.before_their_link)
+        return found
 
     def expectation(self, variant: Variant) -> str:
         text = self._expectations.get(variant.key)
@@ -143,9 +422,10 @@ def _order(event: Event) -> tuple[Any, ...]:
     return (event.date.earliest, event.date.latest, event.id)
 
 
-def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str, Event], chron: Chronology,
-           names: dict[str, str], memo: _Memo, candidate_ids: Any = None) -> Verdict:
-    """`candidate_ids`: the trigger's candidates when not all of `matches.candidates` apply (one reading's)."""
+def _judge(variant: Variant, trigger: Event, matches: Matches, entries: list[Entry], names: dict[str, str],
+           memo: _Memo, clip: tuple[str, date | None] = ("", None), outcome: Outcome | None = None) -> Verdict:
+    """`clip`: judge the trigger only on the days it could be the first ("first", up to that day) or the last
+    ("last", from that day) of several, as other days belong to the reading in which another starts the clock."""
     check = variant.check
     values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
               "chronology_end": memo.chronology_end}
@@ -153,19 +433,25 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, events: dict[str,
         return _attribute(variant, trigger, matches, values, names, memo)
     wanted = memo.data.wanted[variant.key]
     values["counterpart"] = wanted
-    if candidate_ids is None:
-        candidate_ids = matches.candidates.get((variant.key, trigger.id), ())
-    candidates = sorted((events[e] for e in candidate_ids), key=_order)
-    searched = f"{wanted} entries: {', '.join(e.id for e in candidates) or 'none recorded'}"
+    shown = ", ".join(e.key + (" (may answer another)" if e.maybe else "") for e in entries)
+    searched = f"{wanted} entries paired with it: {shown or 'none recorded'}"
+    when = memo.when(trigger)
+    if (when.lo, when.hi) != (trigger.date.earliest, trigger.date.latest):
+        values["trigger_date"] += f" ({_narrowing(trigger, when)}, as the entries linked to it show)"
+    if clip[1] is not None:
+        day = datetime.combine(clip[1], time.min if clip[0] == "last" else time(23, 59, 59))
+        lo, hi = (max(when.lo, day), when.hi) if clip[0] == "last" else (when.lo, min(when.hi, day))
+        if lo <= hi:
+            when = When(lo, hi, when.timed, when.position, when.key, when.links, when.before_link)
+    outcome = outcome or _outcome(variant, when, entries, memo)
     if check.template in ("within", "follows"):
-        verdict = _within(variant, trigger, candidates, memo.end, values)
-    elif check.template == "lead-time":
-        verdict = _lead(variant, trigger, candidates, values)
+        verdict = _within(variant, trigger, outcome, memo, values, when)
     else:
-        verdict = _precedes(variant, trigger, candidates, values)
+        verdict = _before(variant, trigger, outcome, memo, values, when)
     if verdict.counterpart is not None:  # name the entry found, not every type that could have answered
         verdict.values["counterpart"] = event_label(verdict.counterpart.type)
     verdict.searched = searched
+    verdict.when, verdict.entries = when, entries
     return verdict
 
 
@@ -197,7 +483,7 @@ def span(lo: Moment, hi: Moment) -> str:
 
 def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
     if limit.unit == "working-days":
-        n = working_days_between(bound, actual.date())  # type: ignore[arg-type]
+        n = len(working_days_after(bound, actual.date()))  # type: ignore[arg-type]
         return n, f"{n} working day{'s' if n != 1 else ''}"
     if limit.unit in ("calendar-days", "months"):
         n = (actual.date() - bound).days  # type: ignore[operator]
@@ -206,41 +492,69 @@ def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
     return n, f"{n} hour{'s' if n != 1 else ''}"
 
 
-def _within(variant: Variant, a: Event, cands: list[Event], end: datetime, values: dict[str, Any]) -> Verdict:
-    """`end`: the last moment of the chronology's scoping period."""
+def _within(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
+            when: When) -> Verdict:
+    """`within` and `follows`, judged over every possible day (auditor.clock). `when`: the trigger's possible
+    moments, narrowed by its links, from which the deadline is counted."""
     limit = variant.check.limit
-    if limit is None:  # follows
-        if cands:
-            b = cands[0]
-            values.update(counterpart_date=b.date.when())
-            return Verdict(variant, a, "met", values, b, kind="met")
-        return Verdict(variant, a, "breach", values, kind="absent")
-    d_lo, d_hi = deadline(a.date.earliest, limit), deadline(a.date.latest, limit)
-    values.update(limit=limit.human(), deadline=span(d_lo, d_hi))
-    figures: dict[str, Any] = {"deadline": iso_span(d_lo, d_hi), "limit": limit.human()}
-    certain = [b for b in cands if on_or_before(b.date.latest, d_lo)]
-    possible = [b for b in cands if on_or_before(b.date.earliest, d_hi)]
-    if certain:
-        b = certain[0]
+    figures: dict[str, Any] = {}
+    if limit is not None:
+        d_lo, d_hi = deadline(when.lo, limit), deadline(when.hi, limit)
+        values.update(limit=limit.human(), deadline=span(d_lo, d_hi))
+        figures = {"deadline": iso_span(d_lo, d_hi), "limit": limit.human()}
+    return _verdict(variant, a, outcome, memo, values, figures, late_from=(d_hi if limit is not None else None))
+
+
+TOO_IMPRECISE = 366  # days: an entry dated only to a longer period cannot decide a timescale
+
+
+def _span_days(when: When) -> int:
+    return (when.last_day - when.first_day).days + 1
+
+
+def _verdict(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
+             figures: dict[str, Any], late_from: Moment | None = None, absent: str = "breach") -> Verdict:
+    """One verdict from the statuses the possible days allow, worded by what decided it."""
+    statuses = outcome.statuses
+    events = memo.events
+    if statuses == {"met"}:
+        b = events[outcome.shown["met"].key]  # type: ignore[union-attr]
         values["counterpart_date"] = b.date.when()
-        if limit.unit == "working-days" and a.date.exact_day and b.date.exact_day:
+        limit = getattr(variant.check, "limit", None)
+        if limit is not None and limit.unit == "working-days" and a.date.exact_day and b.date.exact_day:
             elapsed = working_days_between(a.date.exact_day, b.date.exact_day)
             figures["elapsed_working_days"] = elapsed
             values["elapsed"] = f"{elapsed} working day{'s' if elapsed != 1 else ''}"
         return Verdict(variant, a, "met", values, b, figures, kind="met")
-    if possible:
-        b = possible[0]
+    if len(statuses) == 1 and outcome.shown.get("breach") is not None:
+        b = events[outcome.shown["breach"].key]  # type: ignore[union-attr]
         values["counterpart_date"] = b.date.when()
-        return Verdict(variant, a, "possible-breach", values, b, figures, kind="possible")
-    if cands:
-        b = cands[0]
-        n, text = _lateness(d_hi, b.date.earliest, limit)
-        values.update(counterpart_date=b.date.when(), late=text)
-        figures.update(actual=b.date.iso(), late=n, late_unit=limit.unit)
+        if late_from is not None:
+            n, text = _lateness(late_from, b.date.earliest, variant.check.limit)
+            values["late"] = text
+            figures.update(actual=b.date.iso(), late=n, late_unit=variant.check.limit.unit)
         return Verdict(variant, a, "breach", values, b, figures, kind="late")
-    if not on_or_before(end, d_hi):
-        return Verdict(variant, a, "breach", values, None, figures, kind="absent")
-    return Verdict(variant, a, "not-evaluable", values, None, figures, kind="open")
+    if len(statuses) == 1:
+        status = next(iter(statuses))
+        kind = "absent" if status == absent or status == "breach" else "open"
+        return Verdict(variant, a, status, values, None, figures, kind=kind)
+    status = "possible-breach" if statuses & {"breach", "possible-breach"} else \
+        ("not-evaluable" if "not-evaluable" in statuses else "met")
+    entry = outcome.shown.get("met") or outcome.shown.get("breach")
+    b = events[entry.key] if entry is not None else None
+    vague = [e for e in (a, b) if e is not None and _span_days(memo.when(e)) > TOO_IMPRECISE]
+    if status == "possible-breach" and vague:
+        # A date known only to years cannot be weighed against a timescale of days: say it cannot be judged,
+        # rather than offer a possible departure that any date in those years would make.
+        values["vague"] = vague[0].date.when()
+        values["vague_entry"] = event_label(vague[0].type)
+        return Verdict(variant, a, "not-evaluable", values, b, figures, kind="too-imprecise")
+    if b is not None:
+        values["counterpart_date"] = b.date.when()
+    kind = "possible" if b is not None else ("possible-open" if "breach" in statuses else "open")
+    if b is not None and outcome.shown.get("breach") is None and "breach" in statuses:
+        kind = "possible-unanswered"  # the entry may have come before the trigger, or belong to another
+    return Verdict(variant, a, status, values, b, figures, kind=kind)
 
 
 def iso_span(lo: Moment, hi: Moment) -> str:
@@ -255,29 +569,26 @@ def expected_by(moment: datetime, lead: Limit) -> Moment:
     return shift_days(moment.date(), -lead.n, lead.unit)
 
 
-def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]) -> Verdict:
-    lead = variant.check.lead
-    e_lo, e_hi = expected_by(b.date.earliest, lead), expected_by(b.date.latest, lead)
-    if lead.unit == "hours" and b.date.precision != "datetime":
-        shown = (e_lo.date(), e_hi.date())  # type: ignore[union-attr]
-    else:
-        shown = (e_lo, e_hi)
-    values.update(limit=lead.human(), ahead=lead.ahead(), expected_by=span(*shown))
-    figures: dict[str, Any] = {"expected_by": iso_span(*shown), "lead": lead.human()}
-    certain = [a for a in cands if on_or_before(a.date.latest, e_lo)]
-    possible = [a for a in cands if on_or_before(a.date.earliest, e_hi)]
-    if certain:
-        a = certain[-1]
-        values["counterpart_date"] = a.date.when()
-        return Verdict(variant, b, "met", values, a, figures, kind="met")
-    if possible:
-        a = possible[-1]
-        values["counterpart_date"] = a.date.when()
-        return Verdict(variant, b, "possible-breach", values, a, figures, kind="possible")
-    if cands:
-        a = cands[0]
-        values["counterpart_date"] = a.date.when()
-        figures["actual"] = a.date.iso()
+def _before(variant: Variant, b: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
+            when: When) -> Verdict:
+    """`lead-time` and `precedes`, judged over every possible day (auditor.clock)."""
+    check = variant.check
+    lead = getattr(check, "lead", None)
+    lookback = getattr(check, "lookback", None)
+    figures: dict[str, Any] = {}
+    if lead is not None:
+        e_lo, e_hi = expected_by(when.lo, lead), expected_by(when.hi, lead)
+        if lead.unit == "hours" and b.date.precision != "datetime":
+            shown = (e_lo.date(), e_hi.date())  # type: ignore[union-attr]
+        else:
+            shown = (e_lo, e_hi)
+        values.update(limit=lead.human(), ahead=lead.ahead(), expected_by=span(*shown))
+        figures = {"expected_by": iso_span(*shown), "lead": lead.human()}
+    verdict = _verdict(variant, b, outcome, memo, values, figures, absent=check.absent)
+    if verdict.kind == "late" and lead is not None:
+        a = verdict.counterpart
+        values.pop("late", None)
+        figures.pop("late", None), figures.pop("late_unit", None)
         if lead.unit == "hours" and a.date.precision == b.date.precision == "datetime":
             hours = (b.date.earliest - a.date.earliest).total_seconds() / 3600  # a standard in hours, in hours
             figures["hours_before"] = round(hours, 1)
@@ -288,24 +599,7 @@ def _lead(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]
             figures["days_before"] = gap
             values["late"] = ("on the day of the " + values["trigger"] if gap == 0
                               else f"{gap} day{'' if gap == 1 else 's'} before")
-        return Verdict(variant, b, "breach", values, a, figures, kind="late")
-    return Verdict(variant, b, variant.check.absent, values, None, figures, kind="absent")
-
-
-# -- precedes -------------------------------------------------------------------------------------
-
-def _precedes(variant: Variant, b: Event, cands: list[Event], values: dict[str, Any]) -> Verdict:
-    certain = [a for a in cands if a.date.latest <= b.date.earliest or
-               (a.date.exact_day and b.date.exact_day and a.date.exact_day <= b.date.exact_day)]
-    if certain:
-        a = certain[-1]
-        values["counterpart_date"] = a.date.when()
-        return Verdict(variant, b, "met", values, a, kind="met")
-    if cands:
-        a = cands[0]
-        values["counterpart_date"] = a.date.when()
-        return Verdict(variant, b, "possible-breach", values, a, kind="possible")
-    return Verdict(variant, b, variant.check.absent, values, None, kind="absent")
+    return verdict
 
 
 # -- includes / requires --------------------------------------------------------------------------
@@ -323,43 +617,88 @@ def _attribute(variant: Variant, trigger: Event, matches: Matches, values: dict[
         values["expectation"] = memo.expectation(variant)
     if key in matches.satisfied:
         return Verdict(variant, trigger, "met", values, kind="met")
+    # What the trigger does not record may be recorded on an entry about the same matter (linked to it, or to
+    # what it is linked to): a history check for the incident a DASH assesses, the invitations to a conference.
+    # The trigger's own record, where it has one, decides.
+    related = memo.events
+    shown_by = sorted(matches.satisfied_by.get(key, ()), key=lambda e: memo.order_key(related[e]))
+    if shown_by and key in matches.missing:
+        other = related[shown_by[0]]
+        _related_values(values, check, other, names)
+        return Verdict(variant, trigger, "met", values, other, kind="met-related")
     if key in matches.missing:
+        recorded = sorted(matches.recorded_by.get(key, ()), key=lambda e: memo.order_key(related[e]))
+        if recorded:  # a recorded negative on the related entry: evidence of a departure, not "not recorded"
+            other = related[recorded[0]]
+            _related_values(values, check, other, names)
+            return Verdict(variant, trigger, "breach", values, other, kind="absent-related")
         values["missing"] = ", ".join(label(k[2:]) for k in sorted(matches.missing[key]))
         return Verdict(variant, trigger, "not-evaluable", values, kind="missing")
     return Verdict(variant, trigger, "breach", values, kind="absent")
 
 
+def _related_values(values: dict[str, Any], check: Any, other: Event, names: dict[str, str]) -> None:
+    values.update(counterpart=event_label(other.type), counterpart_date=other.date.when())
+    if isinstance(check, IncludesCheck):
+        recorded = other.attrs.get(check.field)
+        shown = [names.get(r, r) for r in recorded] if isinstance(recorded, list) else []
+        values["recorded"] = ", ".join(shown) or "none"
+
+
 # -- wording --------------------------------------------------------------------------------------
 
 STATEMENTS: dict[tuple[str, str], str] = {
+    ("within", "released"): "The {release} {release_date} ({release_id}) decided {decided} on the {trigger} {trigger_date}: no {counterpart} was called for, so the standard did not apply.",
+    ("follows", "released"): "The {release} {release_date} ({release_id}) decided {decided} on the {trigger} {trigger_date}: no {counterpart} was called for, so the standard did not apply.",
     ("within", "met"): "The {counterpart} {counterpart_date} was within {limit} of the {trigger} {trigger_date} (deadline {deadline}).",
     ("within", "late"): "The {counterpart} {counterpart_date} was later than expected by {late}: the deadline was {deadline}, {limit} after the {trigger} {trigger_date}.",
     ("within", "absent"): "No {counterpart} is evidenced in the chronology by the deadline of {deadline} ({limit} after the {trigger} {trigger_date}); searched to {chronology_end}.",
     ("within", "possible"): "Whether the {counterpart} ({counterpart_date}) was within {limit} of the {trigger} ({trigger_date}) depends on exact dates the chronology does not give; the deadline is {deadline}.",
+    ("within", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come before the {trigger} {trigger_date}, or may answer another, so whether the {trigger} was answered within {limit} depends on exact dates the chronology does not give; the deadline is {deadline}.",
+    ("follows", "possible"): "Whether the {counterpart} ({counterpart_date}) followed the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
+    ("follows", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come before the {trigger} {trigger_date}, or may answer another, so whether anything followed it depends on exact dates the chronology does not give.",
+    ("follows", "open"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
     ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
+    ("within", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to weigh against {limit} after the {trigger} {trigger_date}.",
+    ("follows", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether a {counterpart} followed the {trigger} {trigger_date}.",
+    ("lead-time", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came {ahead} the {trigger} {trigger_date}.",
+    ("precedes", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came before the {trigger} {trigger_date}.",
+    ("within", "possible-open"): "No {counterpart} is recorded by {chronology_end}, the end of the chronology; whether the deadline ({deadline}, {limit} after the {trigger} {trigger_date}) had passed by then depends on dates the chronology does not give.",
     ("follows", "met"): "The {counterpart} {counterpart_date} followed the {trigger} {trigger_date}.",
     ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
     ("lead-time", "met"): "The {counterpart} {counterpart_date} was provided {ahead} the {trigger} {trigger_date} (expected by {expected_by}).",
     ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {ahead} the {trigger} {trigger_date}, that is by {expected_by}.",
     ("lead-time", "possible"): "Whether the {counterpart} ({counterpart_date}) came {ahead} the {trigger} ({trigger_date}) depends on times the chronology does not give (expected by {expected_by}).",
     ("lead-time", "absent"): "No {counterpart} for the {trigger} {trigger_date} is evidenced in the chronology.",
+    ("lead-time", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come after the {trigger} {trigger_date}, so whether one came {ahead} it depends on exact dates the chronology does not give (expected by {expected_by}).",
+    ("lead-time", "open"): "No {counterpart} for the {trigger} {trigger_date} is evidenced in the chronology.",
     ("precedes", "met"): "The {counterpart} {counterpart_date} came before the {trigger} {trigger_date}.",
     ("precedes", "possible"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
     ("precedes", "absent"): "No {counterpart} is evidenced in the chronology before the {trigger} {trigger_date}.",
+    ("precedes", "possible-unanswered"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
+    ("precedes", "open"): "No {counterpart} is evidenced in the chronology before the {trigger} {trigger_date}.",
     ("includes", "met"): "{value} among those recorded as {field} for the {trigger} {trigger_date}.",
     ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} {trigger_date} (recorded: {recorded}).",
     ("includes", "missing"): "Who was {field} for the {trigger} {trigger_date} is not recorded in the chronology.",
+    ("includes", "met-related"): "{value} among those recorded as {field} on the {counterpart} {counterpart_date}, for the {trigger} {trigger_date}.",
+    ("includes", "absent-related"): "{value} not evidenced among those recorded as {field} on the {counterpart} {counterpart_date}, for the {trigger} {trigger_date} (recorded: {recorded}).",
     ("requires", "met"): "The {trigger} {trigger_date} evidences the expectation ({expectation}).",
+    ("requires", "met-related"): "The {counterpart} {counterpart_date}, about the same matter as the {trigger} {trigger_date}, evidences the expectation ({expectation}).",
+    ("requires", "absent-related"): "The {trigger} {trigger_date} does not record it, and the {counterpart} {counterpart_date}, about the same matter, records that the expectation was not met (expected: {expectation}).",
     ("requires", "absent"): "The {trigger} {trigger_date} does not evidence what the standard expects (expected: {expectation}).",
     ("requires", "missing"): "Whether the {trigger} {trigger_date} met the expectation (expected: {expectation}) is not recorded in the chronology ({missing}).",
 }
-_WORDING_FIELD = {"met": "met", "late": "breach", "absent": "breach", "possible": "possible", "open": "not_evaluable",
+_WORDING_FIELD = {"met": "met", "met-related": "met", "late": "breach", "absent": "breach",
+                  "absent-related": "breach", "possible": "possible",
+                  "possible-unanswered": "possible", "possible-open": "possible", "open": "not_evaluable",
+                  "too-imprecise": "not_evaluable",
                   "missing": "not_evaluable"}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def statement(verdict: Verdict) -> str:
-    custom = getattr(verdict.variant.rule.finding, _WORDING_FIELD[verdict.kind])
+    wording = _WORDING_FIELD.get(verdict.kind)  # a released trigger has no custom wording: the standard did not apply
+    custom = getattr(verdict.variant.rule.finding, wording) if wording else None
     text = custom or STATEMENTS[(verdict.variant.check.template, verdict.kind)]
     # Plain substitution, never str.format: rule text must not reach attribute lookups.
     return _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)

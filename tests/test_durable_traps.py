@@ -85,7 +85,8 @@ def test_trap_6_an_exception_inside_an_action_reaches_the_caller(rulebook, durab
 
 
 def test_trap_11_an_empty_case_is_never_asserted(durable):
-    assert durable.match([], "t11").canonical() == {"triggers": [], "candidates": [], "satisfied": [], "missing": []}
+    assert durable.match([], "t11").canonical() == {"triggers": [], "candidates": [], "satisfied": [], "missing": [],
+                                                    "satisfied_by": [], "recorded_by": [], "released": []}
 
 
 def test_trap_12_no_timer_threads_are_started(plans):

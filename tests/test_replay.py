@@ -19,7 +19,7 @@ import pytest
 from auditor.audit import audit, sha256_hex
 from auditor.chronology_loader import chronology_from_text, load_chronology
 from auditor.model.dates import END_OF_DAY
-from auditor.trainer.replay import Replay, Step, build_replay, render_html, render_text
+from auditor.trainer.replay import Replay, Step, build_replay, count_phrase, render_html, render_text
 
 from .conftest import FOUNDING_CASE, ROOT
 
@@ -33,7 +33,7 @@ CLI = ["-c", "from auditor.cli import app, main; from auditor.trainer.replay_cli
 
 def founding_result(rulebook, matcher, engine: str = "test"):
     return audit(load_chronology(FOUNDING_CASE, rulebook.vocabulary), rulebook, matcher, engine,
-                 sha256_hex(FOUNDING_CASE.read_bytes()))
+                 sha256_hex(FOUNDING_CASE.read_bytes()), trace=True)
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +187,8 @@ def test_the_running_tally_ends_where_the_audit_does(replay, result):
     final = replay.steps[-1].tally
     assert final.lapsed == counts["breach"] and final.met == counts["met"]
     assert final.open + final.met + final.lapsed + final.uncertain == len(result.findings) - counts["not-applicable"]
-    assert final.open == 2, "the core assessment and the first review conference were still open at the end"
+    assert final.open == 1, "the first review conference was still open at the end (the core assessment's " \
+        "deadline may or may not have passed: uncertain)"
     totals = [sum(n for _, n in s.tally.as_pairs()) for s in replay.steps]
     assert totals == sorted(totals) and totals[0] == 0, "an obligation once opened is counted from then on"
     assert replay.steps[0].tally.as_pairs() == [("open", 0), ("met", 0), ("lapsed", 0), ("uncertain", 0)]
@@ -207,7 +208,7 @@ def test_the_text_walks_the_steps_in_order(replay):
     assert positions == sorted(positions)
     assert "\n[1/" in text and "01/01/2003-31/12/2003 (2003)  E001  Police: domestic abuse incident" in text
     assert "25/06/2012: deadline for the core group meeting passed; nothing recorded by then" in text
-    assert "Findings: 35 departures, 7 possible departures, 10 not evaluable, 8 met, 8 not applicable." in text
+    assert f"Findings: {count_phrase(replay.counts)}." in " ".join(text.split())
     assert max(len(line) for line in text.splitlines()) <= 100, "wrapped for a terminal"
 
 
@@ -236,7 +237,7 @@ def hostile(rulebook, reference) -> tuple[Replay, str]:
                         "attrs": {"concerns": ["domestic-abuse"], "invited": ["gp"]},
                         "summary": f"Conference held. {SCRIPT} and {BREAKOUT} end."}]}
     chron = chronology_from_text(json.dumps(data), "hostile.json", rulebook.vocabulary)
-    replay = build_replay(audit(chron, rulebook, reference, "test"), rulebook, DAY)
+    replay = build_replay(audit(chron, rulebook, reference, "test", trace=True), rulebook, DAY)
     return replay, render_html(replay).decode("utf-8")
 
 
@@ -431,7 +432,7 @@ def test_a_preparation_comes_before_the_event_it_is_for_and_a_cycle_does_not_han
 
 def test_the_training_case_opens_on_the_incident_not_its_dash(rulebook, reference):
     case = ROOT / "fixtures" / "training" / "police-not-invited.yaml"
-    result = audit(load_chronology(case, rulebook.vocabulary), rulebook, reference, "test", "x")
+    result = audit(load_chronology(case, rulebook.vocabulary), rulebook, reference, "test", "x", trace=True)
     text = render_text(build_replay(result, rulebook))
     words = " ".join(text.split())
     assert "no days on which a deadline passed" in words and "0 days" not in words

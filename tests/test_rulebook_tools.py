@@ -185,3 +185,18 @@ def test_published_catalogue_is_up_to_date(tmp_path):
     assert (ROOT / "docs" / "catalogue.md").read_text(encoding="utf-8") == \
         (tmp_path / "catalogue.md").read_text(encoding="utf-8"), \
         "run: auditor rules list --format markdown --output docs/catalogue.md"
+
+
+def test_what_counts_for_each_template_is_the_same_in_rules_show_and_the_format_docs(rulebook):
+    from auditor.rulebook.catalogue import EVIDENCE, evidence_lines
+
+    docs = (ROOT / "docs" / "rulebook-format.md").read_text(encoding="utf-8")
+    templates = {v.check.template for v in rulebook.variants}
+    assert templates <= set(EVIDENCE)
+    for template, (met, departure, nothing) in EVIDENCE.items():
+        assert f"| `{template}` | met when {met} | a departure when {departure} | not evaluable when {nothing} |" in docs
+    shown = run("rules", "show", "single-assessment-within-45-working-days")
+    assert shown.returncode == 0, shown.stderr
+    for line in evidence_lines("within"):
+        assert f"  {line}\n" in shown.stdout
+    assert "unless a referral decision (decision is one of no further action" in shown.stdout

@@ -28,6 +28,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 MISTAKES = {
     "audit": [["audit"], ["audit", CASE, "--formt", "json"], ["audit", CASE, "--format", "xml"]],
     "report": [["report"], ["report", CASE, "--bogus"], ["report", CASE, "--format", "pdf"]],
+    "check": [["check"], ["check", CASE, "--bogus"], ["check", CASE, "--engine", "drools"]],
     "review": [["review"], ["review", CASE, "--bogus"], ["review", CASE, "--format", "pdf"]],
     "batch": [["batch"], ["batch", CASE, "--bogus"], ["batch", CASE, "--executor", "spark"]],
     "import": [["import"], ["import", "table.csv", "--bogus"], ["import", "table.csv"]],

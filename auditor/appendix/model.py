@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..audit import AuditResult
 from ..findings import STATUS_LABELS, Finding, counts_phrase
+from ..gaps import gap_lines, recording_gaps
+from ..verdicts import event_label
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
@@ -128,6 +130,7 @@ class Appendix(_Model):
     method: list[Paragraph]
     editions: list[EditionUse]
     unverified: list[str]
+    not_recorded: list[str]  # what entries that engage a standard do not record (auditor.gaps)
     people: list[tuple[str, str]]
     agencies: list[tuple[str, str]]
     glossary: list[tuple[str, str]]
@@ -153,6 +156,16 @@ class Appendix(_Model):
         timeline = self.timeline.model_copy(update={
             "windows": [], "events": [e.model_copy(update={"flagged": False}) for e in self.timeline.events]})
         return self.model_copy(update={"timeline": timeline})
+
+
+def _not_recorded(result: AuditResult, rulebook: Rulebook) -> list[str]:
+    """`auditor check`'s list, one line per entry, where the audit kept its trace."""
+    if result.trace is None:
+        return []
+    entries, links = recording_gaps(result, rulebook)
+    out = [f"{item.event.id} {event_label(item.event.type)} ({item.event.date.human()}): " + "; ".join(gap_lines(item))
+           for item in entries]
+    return out + [f"Link contradicting the dates: {text}" for text in links]
 
 
 def prose_date(day: date) -> str:
@@ -214,6 +227,13 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     if coarsen_dates:
         method.append(para("Dates are given to the month and year only, and times of day are left out; counts "
                            "of days, such as how late something was, are kept, as they are the finding."))
+    not_recorded = _not_recorded(result, rulebook)
+    if result.trace is not None:
+        method.append(para(
+            f"{len(not_recorded)} of the entries that engage a standard do not record something the standards "
+            "read; each is listed under \"What the chronology does not record\", with the standards it decides: "
+            "questions to take back to the agency that made the entry." if not_recorded else
+            "Every entry that engages a standard records what the standards read."))
     decided = Counter(d.decision for d in decisions.values() if d.decision != "undecided")
     decisions_summary = (", ".join(f"{n} {k.replace('-', ' ')}" for k, n in sorted(decided.items()))
                          if decided else "no reviewer decisions recorded")
@@ -240,10 +260,10 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
         title=f"Appendix: procedural standards and the chronology, {case.title}", case_id=case.id,
         marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact,
         coarsened=coarsen_dates, meta=meta,
-        method=method, editions=editions, unverified=unverified, people=people, agencies=agencies,
+        method=method, editions=editions, unverified=unverified, not_recorded=not_recorded, people=people, agencies=agencies,
         glossary=glossary, people_paragraph=people_paragraph, findings=views, by_agency=by_agency,
         by_theme=by_theme, met=met_views, met_paragraph=met_paragraph,
-        not_applicable=[f.title for f in result.findings if f.status == "not-applicable"],
+        not_applicable=list(dict.fromkeys(f.title for f in result.findings if f.status == "not-applicable")),
         action_plan=action_plan, decisions_summary=decisions_summary,
         timeline=_timeline(result, views, r, agency_name, vocab), identifier_warnings=[])
     if not r.active:

@@ -37,6 +37,4 @@ def open_matcher(rulebook: Rulebook, name: str = "durable", isolated: bool = Tru
     from .isolation import IsolatedEngine
 
     with IsolatedEngine(plans) as matcher:
-        # Like the engines it runs, it keeps nothing between calls: `audit` may match all of a case's readings at once.
-        matcher.matches_all_readings = True  # type: ignore[attr-defined]
         yield matcher

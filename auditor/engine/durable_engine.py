@@ -78,9 +78,17 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
             if plan.link:
                 joins.append({"l": to_durable(dnf(link_expr(plan))[0])})
             joined(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins)
+            if plan.release is not None:
+                joined(f"{prefix}_release", f"release|{plan.key}", plan.release, joins[:1])
         if plan.satisfied is not None:
             rules[f"{prefix}_satisfied"] = {"all": [{"a": to_durable_tree(plan.satisfied)}],
                                             "run": f"satisfied|{plan.key}"}
+            # Related entries: one fact to a rule (facts._related_facts), kept to the triggers afterwards.
+            rules[f"{prefix}_relsat"] = {"all": [{"a": to_durable_tree(plan.related_satisfied)}],
+                                         "run": f"relsatisfied|{plan.key}"}
+            if plan.related_recorded is not None:
+                rules[f"{prefix}_relrec"] = {"all": [{"a": to_durable_tree(plan.related_recorded)}],
+                                             "run": f"relrecorded|{plan.key}"}
     # Trap 4: every fact must reach some rule or the batch raises MessageNotHandledException. The
     # catch-all's first test takes every fact; its second waits for a fact that never exists, so
     # it never fires and costs no action (a firing no-op was half of all actions).
@@ -94,7 +102,6 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
 
 class DurableEngine:
     name = "durable-rules"
-    matches_all_readings = True  # see auditor.audit.Matcher
 
     def __init__(self, plans: list[Plan]):
         global _hosts_created
@@ -136,8 +143,12 @@ class DurableEngine:
                             self._matches.add_missing(key, eid, field_name)
                 elif kind == "candidate":
                     self._matches.add_candidate(key, frame["o"]["trigger"], frame["b"]["eid"])
+                elif kind == "release":
+                    self._matches.add_release(key, frame["o"]["trigger"], frame["b"]["eid"])
                 elif kind == "satisfied":
                     self._matches.satisfied.add((key, frame["a"]["eid"]))
+                elif kind in ("relsatisfied", "relrecorded"):
+                    self._matches.add_related(kind[3:], key, frame["a"]["about"], frame["a"]["eid"])
             except BaseException as exc:  # trap 6: the engine would swallow it
                 self._errors.append(exc)
 
@@ -158,7 +169,7 @@ class DurableEngine:
                 self._host.delete_state(RULESET, sid)
         if self._errors:
             raise RuntimeError(f"rule action failed: {self._errors[0]!r}") from self._errors[0]
-        return self._matches
+        return self._matches.keep_related()
 
     def _assert_and_act(self, text: str) -> None:
         """Assert one scenario and run its actions: the calls durable's `Ruleset.assert_facts` and

@@ -21,7 +21,6 @@ from typing import Any
 from ..errors import InputError, Problem
 from ..model import Chronology, Event
 
-MAX_SCENARIOS = 64
 MAX_PROPERTIES = 255
 
 
@@ -77,7 +76,25 @@ def record_groups(chron: Chronology) -> dict[str, str]:
     return {m: "+".join(sorted(group)) for group in members.values() for m in group}
 
 
+def same_event_targets(scenario: Scenario, chron: Chronology) -> dict[str, str]:
+    """Where a link to an event lands in this reading: the event itself, or the record of the same event this
+    reading keeps (a DASH `for` the police record of an incident is for the incident, whichever record of it
+    is taken as right)."""
+    present = {e.id: e.id for e in scenario.events}
+    if not scenario.choice:
+        return present
+    groups = record_groups(chron)
+    chosen = {group: event_id for group, event_id in scenario.choice}
+    for event in chron.events:
+        if event.id not in present and groups[event.id] in chosen:
+            present[event.id] = chosen[groups[event.id]]
+    return present
+
+
 def scenarios(chron: Chronology) -> list[Scenario]:
+    """Every reading of the records: one for each combination of the conflicting records (2 ** n for n pairs).
+    The audit judges each finding under the combinations that bear on it (auditor.readings); this product is
+    for tests and benchmarks that compare with it."""
     if not any(e.same_event_as for e in chron.events):  # one reading: the chronology as recorded
         return [Scenario(0, (), tuple(chron.events))]
     groups = record_groups(chron)
@@ -86,12 +103,6 @@ def scenarios(chron: Chronology) -> list[Scenario]:
         if "+" in groups[event.id]:
             alternatives.setdefault(groups[event.id], []).append(event.id)
     keys = sorted(alternatives)
-    count = 1
-    for key in keys:
-        count *= len(alternatives[key])
-    if count > MAX_SCENARIOS:
-        raise InputError([Problem(chron.case.id, None, "events.same_event_as",
-                                  f"{count} combinations of conflicting records; at most {MAX_SCENARIOS} are audited")])
     out = []
     for index, picks in enumerate(itertools.product(*(sorted(alternatives[k]) for k in keys))):
         dropped = {e for k, chosen in zip(keys, picks) for e in alternatives[k] if e != chosen}
@@ -105,8 +116,20 @@ def event_fact(event: Event, chron: Chronology, sid: str) -> dict[str, Any]:
     return _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron), case.id)
 
 
+CHILD_ROLES = frozenset({"child", "unborn-child"})
+
+
+def case_values(chron: Chronology) -> dict[str, Any]:
+    """The case's facts as rules read them: those the chronology states, and `children_in_household` where it
+    does not, taken from its people (a child or an unborn child of the household among them)."""
+    values = {name: fact.value for name, fact in chron.case.facts.items()}
+    if "children_in_household" not in values:
+        values["children_in_household"] = any(p.role in CHILD_ROLES for p in chron.case.people)
+    return values
+
+
 def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
-    return [("c_" + name, value.value) for name, value in chron.case.facts.items()]
+    return [("c_" + name, value) for name, value in case_values(chron).items()]
 
 
 def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tuple[str, Any]],
@@ -129,15 +152,56 @@ def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict
     case = chron.case
     area, jur, items = case.area or "", case.jurisdiction, _case_items(chron)
     facts = [_event_fact(e, sid, area, jur, items, case.id) for e in scenario.events]
-    kept = None
+    kept: dict[str, str] | None = None
     for event in scenario.events:
         if not event.links:
             continue
         if kept is None:
-            kept = {e.id for e in scenario.events}
+            kept = same_event_targets(scenario, chron)
         for relation, targets in sorted(event.links.items()):
-            for target in dict.fromkeys(targets):  # a repeated fact id corrupts the C core's heap
-                if target in kept:
+            for target in dict.fromkeys(kept.get(t, "") for t in targets):  # a repeated fact id corrupts the C core
+                if target:
                     facts.append({"id": f"{sid}|link|{event.id}|{relation}|{target}", "sid": sid, "kind": "link",
                                   "rel": relation, "src": event.id, "dst": target})
+    if kept is not None:
+        facts += _related_facts(scenario, kept, {f["eid"]: f for f in facts if f.get("kind") == "event"})
     return facts
+
+
+def related_pairs(scenario: Scenario, landing: dict[str, str]) -> set[tuple[str, str]]:
+    """(entry, an entry about it): one linked to it (an invitation `for` a conference, a DASH `for` an
+    incident), or both linked to the same entry (a DASH and a history check both `for` one incident). What a
+    standard expects of an entry may be recorded on these. Not the reverse: what an entry links to (the
+    earlier contact a later one `follows`) records an earlier occasion, not this one."""
+    targets: dict[str, set[str]] = {}
+    for event in scenario.events:
+        for values in event.links.values():
+            for t in values:
+                if landing.get(t) and landing[t] != event.id:
+                    targets.setdefault(event.id, set()).add(landing[t])
+    pairs: set[tuple[str, str]] = set()
+    by_target: dict[str, list[str]] = {}
+    for source, ts in targets.items():
+        for t in ts:
+            pairs.add((t, source))
+            by_target.setdefault(t, []).append(source)
+    for sources in by_target.values():
+        for a in sources:
+            for b in sources:
+                if a != b:
+                    pairs.add((a, b))
+    return pairs
+
+
+def _related_facts(scenario: Scenario, landing: dict[str, str],
+                   events: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each related entry again, as a `related-event` fact `about` the entry it speaks of: a copy, so that a rule
+    tests it alone, one fact, like a trigger. (Rules joining the trigger's obligation, a link and the entry, or
+    even the obligation and such a copy, crash durable-rules' C core once there are a few dozen of them beside
+    the rest: measured, "free(): invalid pointer", "munmap_chunk(): invalid pointer".)"""
+    out = []
+    for a, b in sorted(related_pairs(scenario, landing)):
+        fact = dict(events[b])
+        fact.update(id=f"{fact['sid']}|rel|{a}|{b}", kind="related-event", about=a)
+        out.append(fact)
+    return out

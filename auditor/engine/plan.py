@@ -32,6 +32,11 @@ class Plan:
     satisfied: Expr | None = None
     missing_keys: tuple[str, ...] = ()
     lookback: Limit | None = None
+    # What a related entry (linked to the trigger, or to what it is linked to) may show: the expectation met
+    # (`related_satisfied`), or the fields it needs all recorded (`related_recorded`).
+    related_satisfied: Expr | None = None
+    related_recorded: Expr | None = None
+    release: Expr | None = None  # entries after the trigger that release it (`released_by`), joined like counterparts
 
 
 def plan_variant(variant: Variant) -> Plan:
@@ -59,7 +64,10 @@ def plan_variant(variant: Variant) -> Plan:
                           from_condition(check.counterpart.where), ("join_ne", "eid", "o", "trigger"), window,
                           ("join_gte", "t_hi", "o", "lb") if lookback else None,
                           ("join_eq", "eid", "l", "src") if check.link else None)
-        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback)
+        released_by = getattr(check, "released_by", None)
+        release = AND(("eq", "kind", "event"), type_in(released_by.type), from_condition(released_by.where),
+                      ("join_ne", "eid", "o", "trigger"), window) if released_by is not None else None
+        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback, release=release)
     if isinstance(check, IncludesCheck):
         expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
         keys: tuple[str, ...] = ("a_" + check.field,)
@@ -67,7 +75,13 @@ def plan_variant(variant: Variant) -> Plan:
         assert isinstance(check, RequiresCheck)
         expect = from_condition(check.expect)  # type: ignore[assignment]
         keys = tuple(sorted({leaf.key for leaf in leaves(check.expect)}))
-    return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys)
+    # One fact per rule, no join: which entries a related entry is `about` is kept to the plan's triggers after
+    # matching (Matches.keep_related). Joined rules for this crashed the C core: see facts._related_facts.
+    related = ("eq", "kind", "related-event")
+    event_keys = tuple(k for k in keys if k.startswith("a_"))  # case facts are the same on every entry
+    return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys,
+                related_satisfied=AND(related, expect),
+                related_recorded=AND(related, *(("ex", k) for k in event_keys)) if event_keys else None)
 
 
 def obligation(plan: Plan, trigger: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +101,9 @@ def lookback_bound(t_lo: int, limit: Limit) -> int:
 
 
 def link_expr(plan: Plan) -> Expr:
-    return AND(("eq", "kind", "link"), ("eq", "rel", plan.link), ("join_eq", "dst", "o", "trigger"))
+    """A link from the counterpart to the trigger, by any relation: chronologies write `for`, `about` and
+    `follows` for the same tie, and a rule's `link` asks only that the two are linked."""
+    return AND(("eq", "kind", "link"), ("join_eq", "dst", "o", "trigger"))
 
 
 def obligation_expr(plan: Plan) -> Expr:

@@ -17,7 +17,6 @@ from .plan import Plan, link_expr, obligation
 
 class ReferenceEngine:
     name = "reference"
-    matches_all_readings = True  # see auditor.audit.Matcher
 
     def __init__(self, plans: list[Plan]):
         self.plans = plans
@@ -26,6 +25,7 @@ class ReferenceEngine:
         out = Matches()
         events = [f for f in facts if f.get("kind") == "event"]
         links = [f for f in facts if f.get("kind") == "link"]
+        related = [f for f in facts if f.get("kind") == "related-event"]
         by_type: dict[Any, list[dict[str, Any]]] = {}
         for event in events:
             by_type.setdefault(event.get("type"), []).append(event)
@@ -33,14 +33,16 @@ class ReferenceEngine:
         for link in links:
             links_to.setdefault(link.get("dst"), []).append(link)
 
-        def events_for(expr: Expr) -> list[dict[str, Any]]:
+        def events_for(expr: Expr | None) -> list[dict[str, Any]]:
+            if expr is None:
+                return []
             types = required_values(expr, "type")
             if types is None:
                 return events
             return [event for t in types for event in by_type.get(t, ())]
 
         for plan in self.plans:
-            counterparts = events_for(plan.counterpart) if plan.counterpart is not None else []
+            counterparts, releases = events_for(plan.counterpart), events_for(plan.release)
             for trigger in events_for(plan.trigger):
                 if not holds(plan.trigger, trigger):
                     continue
@@ -54,10 +56,17 @@ class ReferenceEngine:
                         for other in counterparts:
                             if holds(plan.counterpart, other, bound):
                                 out.add_candidate(plan.key, trigger["eid"], other["eid"])
+                    for other in releases:
+                        if holds(plan.release, other, {"o": ob}):
+                            out.add_release(plan.key, trigger["eid"], other["eid"])
                 else:
                     if plan.satisfied is not None and holds(plan.satisfied, trigger):
                         out.satisfied.add((plan.key, trigger["eid"]))
                     for key in plan.missing_keys:
                         if key not in trigger:
                             out.add_missing(plan.key, trigger["eid"], key)
-        return out
+            for other in related:
+                for kind, expr in (("satisfied", plan.related_satisfied), ("recorded", plan.related_recorded)):
+                    if expr is not None and holds(expr, other):
+                        out.add_related(kind, plan.key, other["about"], other["eid"])
+        return out.keep_related()

@@ -23,7 +23,7 @@ def wanted_values(plans: list[Plan]) -> tuple[frozenset[Any] | None, frozenset[s
     """
     types: set[Any] | None = set()
     for plan in plans:
-        for expr in (plan.trigger, plan.counterpart, plan.satisfied):
+        for expr in (plan.trigger, plan.counterpart, plan.satisfied, plan.release):
             if expr is None:
                 continue
             allowed = required_values(expr, "type")
@@ -33,7 +33,9 @@ def wanted_values(plans: list[Plan]) -> tuple[frozenset[Any] | None, frozenset[s
             types |= allowed  # type: ignore[operator]
         if types is None:
             break
-    rels = frozenset(plan.link for plan in plans if plan.link)
+    # Links are matched by any relation (`link_expr`): all of them are wanted if any rule pairs by links.
+    rels = frozenset({"*"} if any(plan.link for plan in plans) else set()) | \
+        frozenset({"related"} if any(plan.related_satisfied is not None for plan in plans) else set())
     return (frozenset(types) if types is not None else None), rels
 
 
@@ -51,7 +53,9 @@ def wire_facts(facts: list[dict[str, Any]], sid: str, types: frozenset[Any] | No
         if kind == "event":
             if types is not None and fact.get("type") not in types:
                 continue
-        elif kind == "link" and fact.get("rel") not in rels:
+        elif kind == "link" and "*" not in rels:
+            continue
+        elif kind == "related-event" and "related" not in rels:
             continue
         kept.append(fact)
     if not kept:  # trap 11: an empty batch segfaults

@@ -85,8 +85,9 @@ def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
              f"auditor {meta['auditor_version']}",
              f"Input sha256 {meta['input_sha256']}",
              "Summary: " + counts_phrase(Counter(f.status for f in result.findings), _ORDER)]
-    if len(result.readings) > 1:
-        lines.append(_wrap("Conflicting records, each reading audited: " + "; ".join(result.readings), 0, hang=4))
+    if result.readings:
+        lines.append(_wrap("Conflicting records (each finding judged on each record it reads): "
+                           + "; ".join(result.readings), 0, hang=4))
     for status in ("breach", "possible-breach"):
         chosen = [f for f in result.findings if f.status == status]
         if not chosen:

@@ -16,6 +16,53 @@ from .conditions import describe, label
 from .schema import Citation, Rule
 
 
+# What counts, for each template, as the standard met, as a departure, and as nothing recorded (not evaluable).
+# `auditor rules show` prints these beside each rule, and docs/rulebook-format.md quotes them word for word
+# (tests/test_rulebook_tools.py holds the two together). "Paired": see the rulebook format's "Pairing";
+# "certainly": on every possible day of every entry involved; "about the same matter": linked to the trigger
+# either way, or linked to the same entry as it.
+EVIDENCE: dict[str, tuple[str, str, str]] = {
+    "within": (
+        "an entry paired with the trigger is certainly on or before the deadline",
+        "every entry paired with it is certainly after the deadline, or none is recorded and the chronology runs "
+        "past the latest possible deadline; where some possible days give one and some the other, a possible "
+        "departure",
+        "none is recorded and the chronology ends before the deadline could have passed (the window was still "
+        "open); or the verdict turns on an entry dated only to more than a year"),
+    "follows": (
+        "an entry paired with the trigger could be at or after it",
+        "none is recorded after it up to the end of the chronology",
+        "never: with no window, nothing recorded is a departure"),
+    "lead-time": (
+        "an entry paired with the trigger is certainly at least the lead time before it",
+        "every entry paired with it is certainly later than that; with none recorded, the rule's `absent` status "
+        "(a departure unless it says not evaluable)",
+        "none is recorded and the rule's `absent` is not-evaluable"),
+    "precedes": (
+        "an entry paired with the trigger is certainly before it (or on its day, in reading order, when neither "
+        "has a time)",
+        "none is recorded before it (the rule's `absent` status); where it may be before or after, a possible "
+        "departure",
+        "none is recorded and the rule's `absent` is not-evaluable"),
+    "includes": (
+        "the list recorded on the trigger, or on an entry about the same matter, includes one of the values",
+        "the list is recorded (an empty list counts) and includes none of them: a recorded negative, such as an "
+        "invitation list without the police, is a departure",
+        "the list is recorded neither on the trigger nor on an entry about the same matter"),
+    "requires": (
+        "the trigger, or an entry about the same matter, satisfies the expectation",
+        "it does not, and everything the expectation reads is recorded there: a recorded negative (\"not done\", "
+        "\"no referral or consultation\") is a departure, never \"not recorded\"",
+        "something the expectation reads is recorded neither on the trigger nor on an entry about the same matter"),
+}
+
+
+def evidence_lines(template: str) -> list[str]:
+    """The three lines `auditor rules show` prints for a template."""
+    met, departure, nothing = EVIDENCE[template]
+    return [f"met when {met}", f"a departure when {departure}", f"not evaluable when {nothing}"]
+
+
 def citations_of(book: Rulebook, rule_id: str) -> list[Citation]:
     """Every citation the rule relies on, national and local, each once, in rulebook order."""
     seen: dict[str, Citation] = {}
@@ -83,6 +130,8 @@ def describe_check(check: object, names: dict[str, str] | None = None) -> str:
 
     if isinstance(check, WithinCheck):
         anchor = {"each": "", "first": " (the first, if several)", "last": " (the last, if several)"}[check.anchor]
+        if check.released_by is not None:
+            anchor += f", unless {a(check.released_by)} releases it"
         if check.limit is None:
             return f"{a(check.counterpart)} after the {sel(check.trigger)}{anchor}"
         return f"{a(check.counterpart)} within {check.limit.human()} of the {sel(check.trigger)}{anchor}"

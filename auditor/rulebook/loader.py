@@ -29,7 +29,7 @@ from .schema import (TEMPLATES, Check, Citation, Edition, IncludesCheck, InForce
 _CHECK = TypeAdapter(Check)
 PLACEHOLDERS = frozenset({"trigger", "trigger_date", "counterpart", "counterpart_date", "deadline", "limit", "late",
                           "elapsed", "expected_by", "field", "value", "chronology_end", "edition", "recorded",
-                          "expectation", "missing", "ahead"})
+                          "expectation", "missing", "ahead", "vague", "vague_entry"})
 # In the rulebook folder but not rules: the metadata, the vocabulary, and the import classification rules.
 NOT_RULE_FILES = frozenset({"rulebook.yaml", "vocabulary.yaml", "classification.yaml"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

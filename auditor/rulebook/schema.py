@@ -160,6 +160,10 @@ class WithinCheck(_Check):
     limit: Limit | None = None
     anchor: Literal["each", "first", "last"] = "each"
     link: str | None = None
+    pairing: Literal["nearest", "each", "linked"] | None = None
+    # An entry after the trigger showing that nothing more was called for (a referral decided "no further
+    # action" starts no assessment clock): the standard does not apply to the trigger it is paired with.
+    released_by: Selector | None = None
 
     @model_validator(mode="after")
     def _limit(self) -> "WithinCheck":
@@ -177,6 +181,7 @@ class LeadCheck(_Check):
     counterpart: Selector
     lead: Limit
     link: str | None = None
+    pairing: Literal["nearest", "each", "linked"] | None = None
     absent: Literal["breach", "not-evaluable"] = "breach"
 
 
@@ -187,6 +192,7 @@ class PrecedesCheck(_Check):
     counterpart: Selector
     lookback: Limit | None = None
     link: str | None = None
+    pairing: Literal["nearest", "each", "linked"] | None = None
     absent: Literal["breach", "not-evaluable"] = "breach"
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..audit import AuditResult, audit
 from ..engine.expr import from_condition, holds
-from ..engine.facts import Scenario, event_fact, record_groups, scenarios
+from ..engine.facts import Scenario, case_values, event_fact, record_groups
 from ..engine.matches import Matches
 from ..engine.plan import plan_variant
 from ..errors import InputError, Problem
@@ -45,9 +45,11 @@ from ..rulebook.schema import (
     RequiresCheck,
 )
 from ..audit import combined_status
-from ..verdicts import Verdict, event_label, human, iso_span, on_or_before, party_names, statement, verdicts_for
+from ..clock import relation_after, relation_before, summary, windows_after, windows_before
+from ..verdicts import Verdict, event_label, human, iso_span, on_or_before, party_names, statement
 from ..verdicts import span as span_words
 from ..workdays import (
+    working_days_after,
     bank_holiday_name,
     is_working_day,
     shift_days,
@@ -179,21 +181,6 @@ class UnknownFinding(InputError):
 # -- running the audit and keeping what the engine matched -----------------------------
 
 
-class RecordingMatcher:
-    """Wraps the real matcher and keeps each reading's matches, so verdicts can be
-    recomputed exactly."""
-
-    def __init__(self, inner: Any):
-        self._inner = inner
-        self.name = inner.name
-        self.seen: dict[str, Matches] = {}
-
-    def match(self, facts: list[dict[str, Any]], sid: str) -> Matches:
-        found = self._inner.match(facts, sid)
-        self.seen[sid] = found
-        return found
-
-
 def explain_chronology(
     chron: Chronology,
     rulebook: Rulebook,
@@ -202,17 +189,17 @@ def explain_chronology(
     query: str,
     input_digest: str = "",
 ) -> Explanation:
-    """Run the real audit with `matcher` and explain the finding (or every finding
-    of the rule) that `query` names."""
-    recorder = RecordingMatcher(matcher)
-    result = audit(chron, rulebook, recorder, engine_version, input_digest)
-    return build_explanation(result, rulebook, recorder.seen, query)
+    """Run the real audit with `matcher`, keeping its trace, and explain the finding (or every finding of the
+    rule) that `query` names from the verdicts the audit itself made."""
+    result = audit(chron, rulebook, matcher, engine_version, input_digest, trace=True)
+    return build_explanation(result, rulebook, query)
 
 
-def build_explanation(
-    result: AuditResult, rulebook: Rulebook, seen: dict[str, Matches], query: str
-) -> Explanation:
+def build_explanation(result: AuditResult, rulebook: Rulebook, query: str) -> Explanation:
+    """`result` must carry its trace (`audit(..., trace=True)`)."""
     chron = result.chronology
+    if result.trace is None:
+        raise ValueError("build_explanation needs an audit run with trace=True")
     chosen = [f for f in result.findings if f.id == query]
     by_rule = False
     if not chosen:
@@ -221,13 +208,12 @@ def build_explanation(
     if not chosen:
         raise UnknownFinding(query, chron.case.id, suggest(query, result.findings))
     ctx = _Context(chron, rulebook)
-    collected = _recomputed_verdicts(ctx, seen)
     out = []
     for finding in chosen:
         if finding.status == "not-applicable":
             out.append(_explain_not_applicable(finding, ctx))
         else:
-            items = collected[(finding.rule_id, finding.id.partition("@")[2])]
+            items = [(i.scenario, i.verdict, i.matches) for i in result.trace[finding.id]]
             out.append(_explain_judged(finding, items, ctx))
     case = chron.case
     return Explanation(
@@ -263,7 +249,6 @@ class _Context:
         self.rulebook = rulebook
         self.names = party_names(chron, rulebook)
         self.groups = record_groups(chron)
-        self.scenarios = scenarios(chron)
         self._facts: dict[str, dict[str, Any]] = {}
 
     def fact(self, event: Event) -> dict[str, Any]:
@@ -276,21 +261,6 @@ class _Context:
 
     def name(self, identifier: Any) -> str:
         return self.names.get(str(identifier), label(str(identifier)))
-
-
-def _recomputed_verdicts(
-    ctx: _Context, seen: dict[str, Matches]
-) -> dict[tuple[str, str], list[Item]]:
-    """The verdicts the audit merged into findings, from the matches it used
-    (`audit.audit`'s own loop)."""
-    chron = ctx.chron
-    out: dict[tuple[str, str], list[Item]] = {}
-    for scenario in ctx.scenarios:
-        matches = seen[f"{chron.case.id}#{scenario.index}"]
-        for verdict in verdicts_for(scenario, matches, chron, ctx.rulebook, ctx.names):
-            key = (verdict.variant.rule.id, ctx.groups[verdict.trigger.id])
-            out.setdefault(key, []).append((scenario, verdict, matches))
-    return out
 
 
 # -- words -----------------------------------------------------------------------------
@@ -359,8 +329,7 @@ def _recorded(leaf: Leaf, event: Event, ctx: _Context) -> Any:
     if leaf.attr is not None:
         return event.attrs.get(leaf.attr, _MISSING)
     if leaf.case is not None:
-        fact = ctx.chron.case.facts.get(leaf.case)
-        return _MISSING if fact is None else fact.value
+        return case_values(ctx.chron).get(leaf.case, _MISSING)
     return {"type": event.type, "agency": event.agency, "recorded_by": event.record_of}[
         str(leaf.field)
     ]
@@ -592,12 +561,12 @@ def _ordinal(n: int) -> str:
 
 
 def _bounds(
-    variant: Variant, trigger: Event
+    v: Verdict,
 ) -> tuple[list[Arithmetic], dict[str, str], Moment | None, Moment | None]:
-    """The deadline (within) or "expected by" (lead-time) as the verdict computes
-    it, counted day by day."""
-    check = variant.check
-    lo_m, hi_m = trigger.date.earliest, trigger.date.latest
+    """The deadline (within) or "expected by" (lead-time) the verdict counted, from the trigger's possible
+    moments as the verdict judged them (narrowed by its links), shown day by day."""
+    check, trigger = v.variant.check, v.trigger
+    lo_m, hi_m = (v.when.lo, v.when.hi) if v.when is not None else (trigger.date.earliest, trigger.date.latest)
     if check.template == "within" and check.limit is not None:
         counts = [_count(trigger.id, lo_m, check.limit, False, "deadline")]
         if check.limit.unit == "hours" or hi_m.date() != lo_m.date():
@@ -622,13 +591,6 @@ def _bounds(
 def _explain_judged(
     finding: Finding, items: list[Item], ctx: _Context
 ) -> FindingExplanation:
-    statuses = {v.status for _, v, _ in items}
-    if combined_status(statuses) != finding.status:
-        raise RuntimeError(
-            f"recomputed verdicts for {finding.id} give {combined_status(statuses)}, the "
-            "audit "
-            f"{finding.status}: the explanation would not be faithful"
-        )
     variants: list[Variant] = []
     for _, v, _ in items:
         if v.variant not in variants:
@@ -660,7 +622,7 @@ def _readings(
     out = []
     for (_, _, status, said), group in grouped.items():
         scenario, v, matches = group[0]
-        arithmetic, recomputed, lo, hi = _bounds(v.variant, v.trigger)
+        arithmetic, recomputed, lo, hi = _bounds(v)
         text = _reading_label(group, ctx, len(grouped) > 1)
         if len(variants) > 1:
             text += f"{'; ' if text else ''}under {v.variant.edition}"
@@ -704,8 +666,6 @@ def _reading_label(group: list[Item], ctx: _Context, several: bool) -> str:
             )
     if parts:
         return " and ".join(parts)
-    if len(group) == len(ctx.scenarios) > 1 and not several:
-        return "in every reading of the conflicting records"
     return scenario.label(ctx.chron, ctx.names) if scenario.choice and several else ""
 
 
@@ -1272,72 +1232,50 @@ def _candidate_words(
     reading: Reading,
     ctx: _Context,
 ) -> str:
+    """Why an entry did or did not answer the trigger: the engine's match, the pairing, then where its possible
+    days fall against the window (auditor.clock's own relation, summed over every possible day)."""
     trig, check = v.trigger, v.variant.check
     matched = c.id in matches.candidates.get((v.variant.key, trig.id), set())
     if not matched:
         return "not counted: " + _why_not_candidate(c, v, scenario, ctx)
-    template = check.template
-    used = (
-        " - the entry this verdict rests on"
-        if v.counterpart is not None and v.counterpart.id == c.id
-        else ""
-    )
-    if template == "follows":
-        return f"at or after the {event_label(trig.type)}, so it counts{used}"
-    if template == "precedes":
-        before = c.date.latest <= trig.date.earliest or (
-            c.date.exact_day is not None
-            and trig.date.exact_day is not None
-            and c.date.exact_day <= trig.date.exact_day
-        )
-        return (
-            f"certainly on or before the {event_label(trig.type)}, so it counts{used}"
-            if before
-            else f"it could be before or after the {event_label(trig.type)}: the dates "
-            f"overlap{used}"
-        )
-    arithmetic = reading.arithmetic
-    lo, hi = arithmetic[0].result, arithmetic[-1].result
-    bound = "the deadline" if template == "within" else "the expected-by moment"
-    if on_or_before(c.date.latest, lo):
-        return f"inside the window: certainly by {bound} ({human(lo)}){used}"
-    if on_or_before(c.date.earliest, hi):
-        return (
-            f"may be inside the window: it could fall either side of {bound} "
-            f"({span_words(lo, hi)}){used}"
-        )
-    unit = arithmetic[0].unit
-    if template == "within":
-        if unit == "working-days":
-            late_days = [
-                d
-                for d in (
-                    hi + timedelta(days=k)
-                    for k in range(1, (c.date.earliest.date() - hi).days + 1)
-                )  # type: ignore[operator]
-                if is_working_day(d)
-            ]
-            n = working_days_between(hi, c.date.earliest.date())  # type: ignore[arg-type]
-            listed = (
-                f" ({', '.join(f'{d:%d/%m}' for d in late_days)})"
-                if len(late_days) <= 20
-                else ""
-            )
-            late = f"{_plural(n, 'working day')}{listed}"
-        elif unit in ("calendar-days", "months"):
-            late = _plural((c.date.earliest.date() - hi).days, "day")  # type: ignore[operator]
-        else:
-            late = _plural(
-                math.ceil((c.date.earliest - hi).total_seconds() / 3600), "hour"
-            )  # type: ignore[operator]
-        return (
-            f"outside the window: after the deadline ({human(hi)}), "
-            f"later than expected by {late}{used}"
-        )
-    return (
-        f"outside the window: after the expected-by moment ({human(hi)}), "
-        f"later than expected{used}"
-    )
+    entry = next((e for e in v.entries if e.key == c.id), None)
+    if entry is None:
+        return (f"matched, but paired with another {event_label(trig.type)}: an entry answers the latest "
+                "one recorded before it that nothing had answered yet (or the one it is linked to)")
+    used = (" - the entry this verdict rests on" if v.counterpart is not None and v.counterpart.id == c.id
+            else "")
+    maybe = (" It may instead answer another trigger, depending on dates the chronology does not give."
+             if entry.maybe else "")
+    when = v.when
+    if check.template in ("within", "follows"):
+        windows, relate = windows_after(when, getattr(check, "limit", None)), relation_after
+        side, bound = "before", "the deadline"
+    else:
+        windows, relate = (windows_before(when, getattr(check, "lead", None), getattr(check, "lookback", None)),
+                           relation_before)
+        side, bound = "after", "the expected-by moment"
+    r = summary([relate(entry, w) for w in windows])
+    trig_words = event_label(trig.type)
+    if check.template in ("follows", "precedes"):
+        if r.surely:
+            return f"certainly {'at or after' if side == 'before' else 'on or before'} the {trig_words}, so it counts{used}.{maybe}"
+        return (f"it could be {side} the {trig_words} or not, on the dates the chronology gives{used}.{maybe}")
+    if r.surely:
+        return f"inside the window whatever the exact dates: by {bound}{used}.{maybe}"
+    if r.in_time:
+        outside = f"; it could also be {side} the {trig_words}" if r.outside else ""
+        return f"may be inside the window: it could fall either side of {bound}{outside}{used}.{maybe}"
+    if r.late and not r.outside and v.kind == "late" and "late" in v.values:
+        late = v.values["late"]
+        if getattr(check, "limit", None) is not None and check.limit.unit == "working-days" and "deadline" in v.figures:
+            days = working_days_after(date.fromisoformat(v.figures["deadline"].split("/")[-1][:10]),
+                                      c.date.earliest.date())
+            if len(days) <= 20:
+                late += f" ({', '.join(f'{d:%d/%m}' for d in days)})"
+        return f"outside the window: after {bound}, later than expected by {late}{used}.{maybe}"
+    if r.late:
+        return f"outside the window: after {bound} on every possible date{used}.{maybe}"
+    return f"{side} the {trig_words} on every possible date, so it cannot answer it{used}.{maybe}"
 
 
 def _why_not_candidate(c: Event, v: Verdict, scenario: Scenario, ctx: _Context) -> str:
@@ -1424,7 +1362,30 @@ def _search_includes(step: Step, items: list[Item], ctx: _Context) -> Step:
             else "not satisfied"
         )
         step.add(f"The engine recorded the check as {engine} for {event.id}.", 1)
+    for _, v, matches in items[:1]:
+        _related_lines(step, v, matches, ctx)
     return step
+
+
+def _related_lines(step: Step, v: Verdict, matches: Matches, ctx: _Context) -> None:
+    """What entries about the same matter (linked to the trigger, or to what it is linked to) show, when the
+    trigger itself does not record what the standard reads."""
+    key = (v.variant.key, v.trigger.id)
+    if key not in matches.missing:
+        return
+    shown = sorted(matches.satisfied_by.get(key, ()))
+    recorded = sorted(set(matches.recorded_by.get(key, ())) - set(shown))
+    if not shown and not recorded:
+        step.add("No entry about the same matter (linked to it, or to what it is linked to) records it either.", 1)
+        return
+    for event_id in shown:
+        other = ctx.chron.by_id[event_id]
+        step.add(f"{event_id} ({event_label(other.type)} {other.date.when()}), about the same matter, records it: "
+                 "the expectation is met there.", 1)
+    for event_id in recorded:
+        other = ctx.chron.by_id[event_id]
+        step.add(f"{event_id} ({event_label(other.type)} {other.date.when()}), about the same matter, records it "
+                 "without meeting the expectation: a recorded negative, evidence of a departure.", 1)
 
 
 def _search_requires(step: Step, items: list[Item], ctx: _Context) -> Step:
@@ -1444,6 +1405,7 @@ def _search_requires(step: Step, items: list[Item], ctx: _Context) -> Step:
             step.add(
                 f"Not recorded: {', '.join(label(k[2:]) for k in sorted(missing))}.", 1
             )
+            _related_lines(step, v, matches, ctx)
     return step
 
 

@@ -22,7 +22,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..audit import AuditResult
-from ..engine.facts import record_groups
 from ..findings import STATUS_LABELS, Finding
 from ..model import Chronology, Event
 from ..model.chronology import reading_order
@@ -32,7 +31,7 @@ from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import describe, label
 from ..rulebook.schema import IncludesCheck, RequiresCheck
 from ..verdicts import (deadline, event_label, expected_by, human, iso_span, span, party_names,
-                        rulebook_data)
+                        rulebook_data, statement)
 from ..words import count
 
 # What an item on a step says happened to an obligation. "opens" starts a clock or an expectation
@@ -61,7 +60,6 @@ TALLY_MEANINGS = {
 }
 _STATE = {"opens": "open", "checks": "open", "met": "met", "late": "lapsed", "not-evidenced": "lapsed",
           "lapsed": "lapsed", "depends": "uncertain", "not-recorded": "uncertain", "still-open": "open"}
-_READING_ID = re.compile(r"\bif (\S+) \(")
 _CLOCKS = ("within", "follows")
 
 
@@ -245,91 +243,43 @@ def build_replay(result: AuditResult, rulebook: Rulebook, report_date: date | No
 
 def _threads(result: AuditResult, rulebook: Rulebook, names: dict[str, str]) -> list[_Thread]:
     """A finding merges its readings; the replay takes them apart again, because each reading's clock starts at
-    its own record and ends at its own deadline. The readings come from the finding's `depends_on`; the
-    counterpart of each is inferred (present in that reading, on the side of the trigger the check looks), as
-    findings do not record it per reading."""
+    its own record and ends at its own deadline. Each reading is one of the audit's own verdicts, from its
+    trace: its trigger, the entry that answered it, its status and its deadline, as the audit judged them."""
+    if result.trace is None:
+        raise ValueError("the replay needs an audit run with trace=True")
     chron = result.chronology
-    grouped = {eid for eid, group in record_groups(chron).items() if "+" in group}
     threads: list[_Thread] = []
     for f in result.findings:
         if f.status == "not-applicable":
             continue
-        triggers = [chron.by_id[e.event_id] for e in f.evidence if e.role == "trigger"]
-        counterparts = [chron.by_id[e.event_id] for e in f.evidence if e.role == "counterpart"]
+        items = result.trace[f.id]
+        variants = list(dict.fromkeys(i.verdict.variant.key for i in items))
+        differ = len({(i.verdict.status, statement(i.verdict)) for i in items}) > 1
         made: dict[tuple[Any, ...], _Thread] = {}
-        if f.depends_on:
-            for alt in f.depends_on:
-                chosen = set(_READING_ID.findall(alt.reading))
-                edition = alt.reading.rsplit("; under ", 1)[1] if "; under " in alt.reading else ""
-                trigger = _pick(triggers, chosen, grouped) or triggers[0]
-                variant = _variant(f, trigger, rulebook, chron, edition)
-                counterpart = _counterpart(counterparts, chosen, grouped, trigger, variant)
-                _add(made, f, variant, trigger, counterpart, alt.status, alt.statement, alt.reading)
-        else:
-            for trigger in triggers:
-                variant = _variant(f, trigger, rulebook, chron, "")
-                chosen = {trigger.id, *(c.id for c in counterparts)}  # every reading gave this verdict
-                counterpart = _counterpart(counterparts, chosen, grouped, trigger, variant)
-                reading = _reading(trigger, names) if trigger.id in grouped else ""
-                _add(made, f, variant, trigger, counterpart, f.status, f.statement, reading)
+        for item in items:
+            v = item.verdict
+            reading = item.scenario.label(chron, names) if differ and item.scenario.choice else ""
+            if len(variants) > 1:
+                reading = f"{reading}; under {v.variant.edition}" if reading else f"under {v.variant.edition}"
+            thread = _add(made, f, v.variant, v.trigger, v.counterpart, v.status, statement(v), reading)
+            if thread is not None and v.variant.check.template == "within" and v.when is not None:
+                limit = v.variant.check.limit
+                thread.deadline = (deadline(v.when.lo, limit), deadline(v.when.hi, limit))
         threads += made.values()
     for key, t in enumerate(threads):
         t.key = key
-        if t.template == "within":
-            limit = t.variant.check.limit
-            t.deadline = (deadline(t.trigger.date.earliest, limit), deadline(t.trigger.date.latest, limit))
     return threads
 
 
 def _add(made: dict[tuple[Any, ...], _Thread], f: Finding, variant: Variant, trigger: Event,
-         counterpart: Event | None, status: str, statement: str, reading: str) -> None:
+         counterpart: Event | None, status: str, statement: str, reading: str) -> _Thread | None:
     """Readings that agree on everything (another conflict the verdict does not turn on) are one thread."""
     key = (trigger.id, counterpart.id if counterpart else "", variant.key, status, statement)
     if key in made:
         made[key].reading = f"{made[key].reading} or {reading}" if reading else made[key].reading
-        return
+        return None
     made[key] = _Thread(f, variant, trigger, counterpart, status, statement, reading)
-
-
-def _pick(events: list[Event], chosen: set[str], grouped: set[str]) -> Event | None:
-    """The event of this reading: one it chose among conflicting records, else one in every reading."""
-    return next((e for e in events if e.id in chosen), None) or next((e for e in events if e.id not in grouped), None)
-
-
-def _counterpart(events: list[Event], chosen: set[str], grouped: set[str], trigger: Event,
-                 variant: Variant) -> Event | None:
-    """The counterpart on this reading: present in it and on the side of the trigger the check looks."""
-    forward = variant.check.template in _CLOCKS
-    for e in events:
-        if e.id in grouped and e.id not in chosen:
-            continue
-        if e.id == trigger.id:
-            continue
-        if (e.date.latest >= trigger.date.earliest) if forward else (e.date.earliest <= trigger.date.latest):
-            return e
-    return None
-
-
-def _variant(f: Finding, trigger: Event, rulebook: Rulebook, chron: Chronology, edition: str) -> Variant:
-    """The dated variant the audit judged this trigger by (the edition, and the local layer, in force then)."""
-    labels = [edition] if edition else f.edition.split(" / ")
-    area = chron.case.area
-    first, last = trigger.date.earliest.date(), trigger.date.latest.date()
-    variants = rulebook_data(rulebook).variants_of[f.rule_id]
-
-    def fits(v: Variant) -> bool:
-        span = v.in_force
-        here = (v.area == area) if v.area else (area not in v.excluded_areas)
-        return here and span.start <= last and (span.end is None or first <= span.end)
-
-    named = [v for v in variants if v.edition in labels] or variants
-    return next((v for v in named if fits(v) and v.local == f.local), None) or \
-        next((v for v in named if fits(v)), named[0])
-
-
-def _reading(event: Event, names: dict[str, str]) -> str:
-    whose = names.get(event.record_of, event.record_of)
-    return f"if {event.id} ({whose} record, {event.date.human()}) is right"
+    return made[key]
 
 
 def _outcome(t: _Thread) -> str:
@@ -479,8 +429,9 @@ def render_text(replay: Replay) -> str:
     lines += _wrap(f"Scoping period {replay.scoping}. {count(total, 'step')}: "
                    f"{count(replay.entries, 'chronology entry', 'chronology entries')} in date order, "
                    f"{count(replay.lapses, 'day on which a deadline passed', zero='no')}, and the summary.", 0, 4)
-    if len(replay.readings) > 1:
-        lines += _wrap("Conflicting records, each reading audited: " + "; ".join(replay.readings) + ".", 0, 4)
+    if replay.readings:
+        lines += _wrap("Conflicting records (each finding judged on each record it reads): "
+                       + "; ".join(replay.readings) + ".", 0, 4)
     lines.append("")
     for step in replay.steps:
         lines += _wrap(f"[{step.number}/{total}] {_step_title(step)}", 0, 4)

@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
         from .replay import build_replay, render_html, render_text
 
         book = load_rulebook(rules)
-        result = audit_path(case, book, engine.value)
+        result = audit_path(case, book, engine.value, trace=True)
         if html is None:
             write_output(render_text(build_replay(result, book)), None)
             return
