@@ -7,9 +7,9 @@ conflict, most of them about records a finding never reads. Instead, the trigger
 first or last trigger, all of them), and a cluster's verdicts depend only on the conflicts whose records are
 joined by links (or by being records of one event) to the cluster's triggers and candidates: what the
 verdicts read (the trigger, the entries that may answer it, entries linked to either, and the dates links
-narrow) lies there. A cluster is judged under every combination of those conflicts alone, the others kept at
-their first record; clusters of different rules share a reading of the whole case where their choices agree,
-so each distinct reading is matched once.
+narrow) lies there. A cluster is judged under every combination of those conflicts alone; clusters share a
+reading of the whole case wherever their choices agree (`_packed`), so a case is matched about as many times
+as its most conflicted cluster has combinations, not once per combination of every conflict.
 
 Which entries a cluster may read is found from one match of every record at once, with a link to any record
 of an event copied to all its records: every reading's triggers and candidates are among that match's.
@@ -199,16 +199,11 @@ def judge_readings(chron: Chronology, matcher: Any, verdicts: Any, variants_of: 
     by_rule = clusters(chron, every, variants_of, anchors, conflicts_)
     cluster_of = {(rule_id, group): cluster for rule_id, cs in by_rule.items() for cluster in cs
                   for group in cluster.groups}
-    wanted: dict[tuple[str, ...], list[tuple[Cluster, int]]] = {}  # a reading of the whole case -> its uses
-    for rule_id in variants_of:
-        for cluster in by_rule[rule_id]:
-            for index, combo in enumerate(cluster.combos):
-                chosen = dict(combo)
-                whole = tuple(chosen.get(c.key, c.members[0]) for c in conflicts_)
-                wanted.setdefault(whole, []).append((cluster, index))
+    runs = _packed([(cluster, index, dict(combo)) for rule_id in variants_of for cluster in by_rule[rule_id]
+                    for index, combo in enumerate(cluster.combos)])
     found: dict[tuple[str, str], Judged] = {}
-    for index, (whole, uses) in enumerate(wanted.items()):
-        scenario = reading(chron, {c.key: m for c, m in zip(conflicts_, whole)}, index, conflicts_)
+    for index, (choice, uses) in enumerate(runs):
+        scenario = reading(chron, choice, index, conflicts_)
         here = f"{chron.case.id}#{index}"
         matches = matcher.match(scenario_facts(scenario, chron, here), here)
         combo_of = {id(cluster): combo for cluster, combo in uses}
@@ -224,6 +219,24 @@ def judge_readings(chron: Chronology, matcher: Any, verdicts: Any, variants_of: 
             partial = Scenario(combo, cluster.combos[combo], scenario.events)
             judged.by_combo[combo] = (judged.by_combo[combo] or []) + [(partial, verdict, matches)]
     return found, conflicts_
+
+
+def _packed(requests: list[tuple[Cluster, int, dict[str, str]]]
+            ) -> list[tuple[dict[str, str], list[tuple[Cluster, int]]]]:
+    """Readings of the whole case that serve every (cluster, combination) asked for: each goes into the first
+    reading whose choices so far agree with it on the conflicts it names (first fit, in the order asked), as a
+    cluster's verdicts depend only on those. Conflicts no request names keep their first record. Two
+    combinations of one cluster always differ on a conflict it names, so never share a reading."""
+    runs: list[tuple[dict[str, str], list[tuple[Cluster, int]]]] = []
+    for cluster, index, combo in requests:
+        for choice, uses in runs:
+            if all(choice.get(key, kept) == kept for key, kept in combo.items()):
+                choice.update(combo)
+                uses.append((cluster, index))
+                break
+        else:
+            runs.append((dict(combo), [(cluster, index)]))
+    return runs
 
 
 def deciding(judged: Judged, outcome: Any) -> tuple[list[int], tuple[str, ...]]:

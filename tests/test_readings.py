@@ -78,8 +78,16 @@ def test_each_finding_under_its_conflicts_is_what_the_whole_reading_gives(rulebo
 
 def test_twelve_independent_conflicts_are_audited_and_each_finding_names_only_what_changes_it(rulebook, durable):
     chron = _chron(_founding(12), rulebook)
-    assert len(record_groups(chron)) and len(scenarios.__doc__)  # the full product would be 8,192 readings
-    result = audit(chron, rulebook, durable, "x")
+
+    class Counted:  # the readings of the whole case actually matched (the full product would be 8,192)
+        name, calls = durable.name, 0
+
+        def match(self, facts, sid):
+            Counted.calls += 1
+            return durable.match(facts, sid)
+
+    result = audit(chron, rulebook, Counted(), "x")
+    assert Counted.calls <= 40
     assert len(result.readings) == 13
     icpc = next(f for f in result.findings if f.rule_id.startswith("icpc-within") and f.depends_on)
     assert [a.reading.split(" (")[0] for a in icpc.depends_on] == ["if E039", "if E044"]
