@@ -21,6 +21,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from .disjoint import DisjointSets
 from .engine.facts import Scenario, record_groups, scenario_facts
 from .engine.matches import Matches
 from .model import Chronology
@@ -87,26 +88,17 @@ def every_record_facts(chron: Chronology, sid: str) -> list[dict[str, Any]]:
 
 def _linked_conflicts(chron: Chronology, groups: dict[str, str]) -> dict[str, frozenset[str]]:
     """For each record, the conflicts whose records are joined to it by links or by being one event's records."""
-    parent = {e.id: e.id for e in chron.events}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    joined = DisjointSets(e.id for e in chron.events)
     for event in chron.events:
         for other in [t for targets in event.links.values() for t in targets] + list(event.same_event_as):
-            if other in parent:
-                a, b = find(event.id), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+            if other in joined:
+                joined.union(event.id, other)
     within: dict[str, set[str]] = {}
     for event in chron.events:
         if "+" in groups[event.id]:
-            within.setdefault(find(event.id), set()).add(groups[event.id])
+            within.setdefault(joined.find(event.id), set()).add(groups[event.id])
     frozen = {root: frozenset(keys) for root, keys in within.items()}
-    return {e.id: frozen.get(find(e.id), frozenset()) for e in chron.events}
+    return {e.id: frozen.get(joined.find(e.id), frozenset()) for e in chron.events}
 
 
 def clusters(chron: Chronology, every: Matches, variants_of: dict[str, list[Any]], anchors: dict[str, str],
@@ -118,20 +110,7 @@ def clusters(chron: Chronology, every: Matches, variants_of: dict[str, list[Any]
     sizes = {c.key: c.members for c in conflicts_}
     out: dict[str, list[Cluster]] = {}
     for rule_id, variants in variants_of.items():
-        parent: dict[str, str] = {}
-
-        def find(x: str) -> str:
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        def union(a: str, b: str) -> None:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-
+        competing = DisjointSets()  # record groups of triggers, joined where they compete
         read: dict[str, set[str]] = {}  # record group -> the records its triggers' verdicts may read
         trigger_groups: set[str] = set()
         for variant in variants:
@@ -140,20 +119,20 @@ def clusters(chron: Chronology, every: Matches, variants_of: dict[str, list[Any]
             for trigger in triggers:
                 group = groups[trigger]
                 trigger_groups.add(group)
-                find(group)
+                competing.find(group)
                 touched = read.setdefault(group, set())
                 touched.add(trigger)
                 for found in (every.candidates, every.satisfied_by, every.recorded_by):
                     for other in found.get((key, trigger), ()):
                         touched.add(other)
                         if found is every.candidates:  # triggers sharing a candidate compete for it
-                            union(group, groups[other])
+                            competing.union(group, groups[other])
             if anchors[key] in ("first", "last"):
                 for a, b in itertools.pairwise(triggers):
-                    union(groups[a], groups[b])
+                    competing.union(groups[a], groups[b])
         by_root: dict[str, Cluster] = {}
         for group in sorted(trigger_groups):
-            cluster = by_root.setdefault(find(group), Cluster(rule_id, set()))
+            cluster = by_root.setdefault(competing.find(group), Cluster(rule_id, set()))
             cluster.groups.add(group)
         for root, cluster in by_root.items():
             bearing: set[str] = set()
@@ -161,7 +140,7 @@ def clusters(chron: Chronology, every: Matches, variants_of: dict[str, list[Any]
                 for record in read.get(group, ()):
                     bearing |= linked[record]
             # Candidates in the cluster that are not triggers were joined through `union` by their group.
-            for group in [g for g in parent if find(g) == root and g not in cluster.groups]:
+            for group in [g for g in competing.items() if competing.find(g) == root and g not in cluster.groups]:
                 for record in group.split("+"):
                     bearing |= linked.get(record, frozenset())
             cluster.bearing = tuple(sorted(bearing))

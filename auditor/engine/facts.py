@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..disjoint import DisjointSets
 from ..errors import InputError, Problem
 from ..model import Chronology, Event
 
@@ -56,23 +57,14 @@ def record_groups(chron: Chronology) -> dict[str, str]:
     """Map each event id to the key of its group of same-event records (its own id if alone)."""
     if not any(e.same_event_as for e in chron.events):  # the usual chronology: every record alone
         return {e.id: e.id for e in chron.events}
-    parent = {e.id: e.id for e in chron.events}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(e.id for e in chron.events)
     for event in chron.events:
         for other in event.same_event_as:
-            if other in parent:
-                a, b = find(event.id), find(other)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+            if other in sets:
+                sets.union(event.id, other)
     members: dict[str, list[str]] = {}
     for event in chron.events:
-        members.setdefault(find(event.id), []).append(event.id)
+        members.setdefault(sets.find(event.id), []).append(event.id)
     return {m: "+".join(sorted(group)) for group in members.values() for m in group}
 
 
