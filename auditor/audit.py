@@ -15,12 +15,13 @@ from typing import Any, Protocol
 from . import __version__
 from .engine.facts import Scenario, scenario_facts
 from .engine.matches import Matches
-from .findings import STATUS_ORDER, AppliedEdition, Alternative, Evidence, Finding
+from .findings import AppliedEdition, Alternative, Evidence, Finding
 from .model import Chronology, Event
 from . import readings
 from .readings import Conflict, Judged, deciding, describe, judge_readings
 from .rulebook import Rulebook, Variant
 from .rulebook.conditions import label
+from .status import DEPARTURES, SEVERITY
 from .verdicts import (TOO_IMPRECISE, RulebookData, Verdict, party_names, rulebook_data, statement,
                        verdicts_for)
 
@@ -181,7 +182,7 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
             evidence_of: dict[tuple[str, str], Evidence]) -> Finding:
     statuses = {v.status for _, v in items}
     status = combined_status(statuses)
-    worst = min(items, key=lambda item: (STATUS_ORDER[item[1].status], item[0].index))[1]  # the first of the worst
+    worst = min(items, key=lambda item: (SEVERITY[item[1].status], item[0].index))[1]  # the first of the worst
     variants: list[Variant] = []
     for _, v in items:
         if v.variant not in variants:
@@ -248,7 +249,7 @@ def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]]
     if not outside:
         return finding
     when = f"{outside[0]:%d/%m/%Y}" if len(outside) == 1 else f"{outside[0]:%d/%m/%Y} to {outside[-1]:%d/%m/%Y}"
-    if (last - first).days + 1 > TOO_IMPRECISE and finding.status in ("breach", "possible-breach"):
+    if (last - first).days + 1 > TOO_IMPRECISE and finding.status in DEPARTURES:
         # Dated only to years that run from before the standard applied: neither the departure nor its absence
         # can be told; say so, rather than offer a possible departure that any date in those years would make.
         return finding.model_copy(update={"status": "not-evaluable", "statement": (
@@ -263,7 +264,7 @@ def _with_reading(finding: Finding, trigger: Event, reading: Alternative,
                   turns_on: str = "the chronology's dates") -> Finding:
     """The finding with one more reading, under which the standard does not apply to this trigger: a departure
     on the other readings becomes a possible departure; met and not evaluable stay as they are."""
-    status = "possible-breach" if finding.status in ("breach", "possible-breach") else finding.status
+    status = "possible-breach" if finding.status in DEPARTURES else finding.status
     alternatives = finding.depends_on or [Alternative(reading="otherwise", status=finding.status,
                                                       statement=finding.statement)]
     text = (f"Whether the standard applies to this {label(trigger.type)} depends on {turns_on}. "
@@ -279,7 +280,7 @@ def combined_status(statuses: set[str]) -> str:
     """Several readings' statuses as one finding's (explain uses it too, so the two cannot disagree)."""
     if len(statuses) == 1:
         return next(iter(statuses))
-    if statuses & {"breach", "possible-breach"}:
+    if statuses & set(DEPARTURES):
         return "possible-breach"
     if "not-evaluable" in statuses:
         return "not-evaluable"

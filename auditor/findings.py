@@ -7,21 +7,14 @@ from typing import Any, Mapping
 from pydantic import BaseModel, ConfigDict, Field
 
 from .rulebook.schema import Citation
+from .status import LABELS
 from .words import count
 
-STATUS_LABELS = {
-    "breach": "Departure",
-    "possible-breach": "Possible departure",
-    "met": "Met",
-    "not-evaluable": "Not evaluable",
-    "not-applicable": "Not applicable",
-}
-STATUS_ORDER = {s: i for i, s in enumerate(STATUS_LABELS)}
 
 
 def status_count(status: str, n: int, zero: str | None = None) -> str:
     """"1 departure", "7 possible departures", "10 not evaluable", "8 met" (with `zero`, "no departures")."""
-    label = STATUS_LABELS[status].lower()
+    label = LABELS[status].lower()
     return count(n, label, None if label.endswith("departure") else label, zero)
 
 
@@ -87,7 +80,7 @@ class Finding(BaseModel):
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LABELS[self.status]
 
     @property
     def unverified(self) -> bool:

@@ -37,6 +37,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from . import workdays
+from .status import DEPARTURES
 from .workdays import add_working_days, is_working_day, working_days_between
 
 GENERATOR = "auditor-synth/1"
@@ -199,7 +200,7 @@ class Opportunity(NamedTuple):
     def expected(self) -> tuple[str, ...]:
         """The statuses an audit may give this trigger."""
         if self.departed:
-            return ("breach", "possible-breach")
+            return DEPARTURES
         return ("met",) if self.exact else ("met", "possible-breach")
 
     def as_dict(self) -> dict[str, Any]:

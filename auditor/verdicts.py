@@ -30,6 +30,7 @@ from .model import Chronology, Event
 from .rulebook import Rulebook, Variant
 from .rulebook.conditions import describe, label
 from .rulebook.schema import IncludesCheck, Limit, RequiresCheck
+from .status import DEPARTURES
 from .clock import END_OF_DAY, Entry, Outcome, When, after_trigger, before_trigger, narrowed_by_links, read_first
 from .model.chronology import reading_order
 from .workdays import shift_days, working_days_after, working_days_between
@@ -538,7 +539,7 @@ def _verdict(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: 
         status = next(iter(statuses))
         kind = "absent" if status == absent or status == "breach" else "open"
         return Verdict(variant, a, status, values, None, figures, kind=kind)
-    status = "possible-breach" if statuses & {"breach", "possible-breach"} else \
+    status = "possible-breach" if statuses & set(DEPARTURES) else \
         ("not-evaluable" if "not-evaluable" in statuses else "met")
     entry = outcome.shown.get("met") or outcome.shown.get("breach")
     b = events[entry.key] if entry is not None else None

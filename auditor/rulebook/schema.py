@@ -12,12 +12,11 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..status import StatusValue
 from ..model.dates import parse_day
 from .conditions import Condition, parse_condition
 
 Unit = Literal["working-days", "calendar-days", "months", "hours"]
-Status = Literal["breach", "possible-breach", "met", "not-evaluable", "not-applicable"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 _LIMIT = re.compile(r"^\s*(\d+)\s+(working[- ]days?|calendar[- ]days?|days?|months?|hours?)\s*$")
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
 
@@ -264,7 +263,7 @@ class RuleTest(_Strict):
     facts: dict[str, Any] = Field(default_factory=dict)
     scoping: dict[str, Any] | None = None
     events: list[RuleTestEvent]
-    expect: Status | list[Status]
+    expect: StatusValue | list[StatusValue]
 
 
 class Rule(_Strict):

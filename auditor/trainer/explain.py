@@ -30,7 +30,8 @@ from ..engine.facts import Scenario, case_values, event_fact, record_groups
 from ..engine.matches import Matches
 from ..engine.plan import plan_variant
 from ..errors import InputError, Problem
-from ..findings import STATUS_LABELS, STATUS_ORDER, Finding
+from ..findings import Finding
+from ..status import LABELS, SEVERITY
 from ..model import Chronology, Event
 from ..rulebook import Rulebook, Variant
 from ..rulebook.catalogue import describe_check
@@ -643,7 +644,7 @@ def _readings(
                 _depends(v, lo, hi),
             )
         )
-    out.sort(key=lambda r: (r.scenarios[0], STATUS_ORDER[r.status]))
+    out.sort(key=lambda r: (r.scenarios[0], SEVERITY[r.status]))
     return out
 
 
@@ -672,7 +673,7 @@ def _reading_label(group: list[Item], ctx: _Context, several: bool) -> str:
 def _outcome(v: Verdict) -> str:
     """The status in words, with the one fact it turns on."""
     vals, kind, template = v.values, v.kind, v.variant.check.template
-    head = STATUS_LABELS[v.status]
+    head = LABELS[v.status]
     cp, cp_date = (
         vals.get("counterpart", "counterpart"),
         vals.get("counterpart_date", ""),

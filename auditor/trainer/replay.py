@@ -22,7 +22,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..audit import AuditResult
-from ..findings import STATUS_LABELS, Finding
+from ..status import LABELS
+from ..findings import Finding
 from ..model import Chronology, Event
 from ..model.chronology import reading_order
 from ..model.dates import END_OF_DAY
@@ -85,7 +86,7 @@ class Item:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LABELS[self.status]
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def _item(kind: str, t: _Thread, names: dict[str, str], data: Any) -> Item:
     if f.status == "possible-breach" and kind not in ("opens", "checks"):
         if len({a.status for a in f.depends_on}) > 1:
             note = ("Possible departure: the verdict depends on which reading is right ("
-                    + "; ".join(f"{a.reading}: {STATUS_LABELS[a.status].lower()}" for a in f.depends_on) + ").")
+                    + "; ".join(f"{a.reading}: {LABELS[a.status].lower()}" for a in f.depends_on) + ").")
         else:
             note = "Possible departure: the verdict depends on exact dates the chronology does not give."
     deadline = iso_span(*t.deadline) if t.deadline and kind in ("opens", "lapsed") else ""
