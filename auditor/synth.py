@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from . import workdays
-from .status import DEPARTURES
+from .status import DEPARTURES as DEPARTURE_STATUSES
 from .workdays import add_working_days, is_working_day, working_days_between
 
 GENERATOR = "auditor-synth/1"
@@ -200,7 +200,7 @@ class Opportunity(NamedTuple):
     def expected(self) -> tuple[str, ...]:
         """The statuses an audit may give this trigger."""
         if self.departed:
-            return DEPARTURES
+            return DEPARTURE_STATUSES
         return ("met",) if self.exact else ("met", "possible-breach")
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """`auditor explain`: the explanation must be the audit's own reasoning, faithfully.
 
 In-process tests use the session's one durable-rules engine (conftest); command-line
-tests run the command in a subprocess, registering it on the app as `auditor.cli` will.
+tests run the command in a subprocess, through the real entry point.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from .conftest import FOUNDING_CASE
 
 ICPC = "icpc-within-15-working-days@E039+E044"
 RUN_EXPLAIN = (
-    "import sys; from auditor.cli import app, main; "
-    "from auditor.trainer.explain_cli import register; register(app); main()"
+    "import sys; from auditor.cli import main; main()"
 )
 
 

@@ -26,9 +26,8 @@ from .conftest import FOUNDING_CASE, ROOT
 DAY = date(2026, 11, 25)
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
-# `auditor replay` through the real entry point, registered here so the tests do not depend on cli.py's wiring.
-CLI = ["-c", "from auditor.cli import app, main; from auditor.trainer.replay_cli import register; "
-             "register(app); main()", "replay"]
+# `auditor replay` through the real entry point.
+CLI = ["-c", "from auditor.cli import main; main()", "replay"]
 
 
 def founding_result(rulebook, matcher, engine: str = "test"):
@@ -290,7 +289,7 @@ def test_register_adds_the_command_once():
     from typer.testing import CliRunner
 
     from auditor.cli import app
-    from auditor.trainer.replay_cli import register
+    from auditor.cli.replay import register
 
     register(app)
     register(app)

@@ -3,7 +3,7 @@
 The acceptance test is the issue's: had the police been invited to the initial conference (E046), the
 police-invitation departure becomes met and no other finding's verdict changes. In-process tests use the
 session engines from conftest (never a second DurableEngine); CLI tests run the real entry point in a
-subprocess, with `what-if` registered there so they do not depend on cli.py's wiring.
+subprocess.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from .conftest import FOUNDING_CASE, ROOT
 POLICE = "police-invited-to-icpc-where-domestic-abuse@E046"
 ICPC = "icpc-within-15-working-days@E039+E044"
 REPORT = "conference-report-before-conference@E046"
-CLI = ["-c", "from auditor.cli import app, main; from auditor.trainer.whatif_cli import register; "
-             "register(app); main()", "what-if"]
+CLI = ["-c", "from auditor.cli import main; main()", "what-if"]
 ADDED_REPORT = """\
 - id: X001
   date: {date}

@@ -206,7 +206,7 @@ def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: V
                 if message:
                     out.append(doc.problem(at + ("attrs", name), message))
         if not out:  # the example must also make a chronology (dates, ids, links), or `rules test` cannot run it
-            from ..rule_tests import chronology_for
+            from .examples import chronology_for
             from ..validation import problems_from
 
             try:

@@ -1,7 +1,7 @@
 """`auditor explain`: show, step by step, how the audit reached one verdict (trainers).
 
-`register(app)` adds the command to the `auditor` Typer app. Nothing is imported from
-`auditor.cli` at module level, so `cli.py` can import this module while still loading.
+`register(app)` adds the command to the `auditor` Typer app; what the command needs is imported when it runs,
+so `auditor --help` stays quick.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from ..cli_options import Engine
+from .app import Engine
 
 
 class ExplainFormat(str, Enum):
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         from ..engine import engine_version, open_matcher
         from ..rulebook import load_rulebook
         from ..sourcemap import read_source
-        from .explain import explain_chronology, render
+        from ..trainer.explain import explain_chronology, render
 
         book = load_rulebook(rules)
         raw, text = read_source(case)

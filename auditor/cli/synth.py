@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
 
           auditor synth --cases 50 --seed 7 --out synthetic/ --format yaml --departure-rate 0
         """
-        from .synth import DEPARTURES, GENERATOR, iter_cases
+        from ..synth import DEPARTURES, GENERATOR, iter_cases
 
         if out is not None and jsonl is not None:
             raise typer.BadParameter("give --out FOLDER or --jsonl FILE, not both", param_hint="--out / --jsonl")

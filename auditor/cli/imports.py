@@ -51,13 +51,13 @@ def register(app: typer.Typer) -> None:
 
           auditor audit case.yaml
         """
-        from .importing.classify import load_classifier
-        from .importing.importer import import_table
-        from .importing.inspect import describe
-        from .importing.profile import load_profile
-        from .importing.report import import_report_markdown, summary_line
-        from .output import write_atomic
-        from .rulebook import load_rulebook
+        from ..importing.classify import load_classifier
+        from ..importing.importer import import_table
+        from ..importing.inspect import describe
+        from ..importing.profile import load_profile
+        from ..importing.report import import_report_markdown, summary_line
+        from ..output import write_atomic
+        from ..rulebook import load_rulebook
 
         book = load_rulebook(rules)
         vocabulary = book.vocabulary

@@ -1,7 +1,7 @@
 """`auditor what-if`: re-audit a changed copy of a case and print which findings change (trainers).
 
-`register(app)` adds the command to the `auditor` Typer app. Nothing is imported from `auditor.cli` at
-module level, so `cli.py` can import this module while still loading.
+`register(app)` adds the command to the `auditor` Typer app; what the command needs is imported when it runs,
+so `auditor --help` stays quick.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from ..cli_options import Engine
+from .app import Engine
 
 
 class WhatIfFormat(str, Enum):
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
         from ..output import write_atomic
         from ..rulebook import load_rulebook
         from ..sourcemap import load_file, load_text, read_source
-        from .whatif import render, run_what_if
+        from ..trainer.whatif import render, run_what_if
 
         if not (sets or adds or drops):
             raise InputError([Problem("what-if", None, "", "nothing to change: give at least one --set, --add "

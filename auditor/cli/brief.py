@@ -37,10 +37,10 @@ def register(app: typer.Typer) -> None:
 
           auditor brief fixtures/cases/bdhr-2012-13-04.yaml --format docx --output briefing.docx
         """
-        from ..cli import audit_path, report_date, write_output
+        from .app import audit_path, report_date, write_output
         from ..errors import InputError, Problem
         from ..rulebook import load_rulebook
-        from .brief import build_briefing, render_briefing
+        from ..trainer.brief import build_briefing, render_briefing
 
         if fmt is BriefFormat.docx and output is None:
             raise InputError([Problem("--output", None, "", "a Word briefing needs --output FILE.docx")])

@@ -1,7 +1,6 @@
 """`auditor replay`: a case in date order, for a trainer to walk a room through (text, or a step-through page).
 
-`register(app)` adds the command to the `auditor` Typer app. `auditor.cli` is imported only when the command
-runs, so this module can be imported by `auditor.cli` itself.
+`register(app)` adds the command to the `auditor` Typer app; what the command needs is imported when it runs.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from ..cli_options import Engine
+from .app import Engine
 
 
 
@@ -44,10 +43,10 @@ def register(app: typer.Typer) -> None:
 
           auditor replay case.yaml --engine reference | less
         """
-        from ..cli import audit_path, report_date, write_output
+        from .app import audit_path, report_date, write_output
         from ..output import write_atomic
         from ..rulebook import load_rulebook
-        from .replay import build_replay, render_html, render_text
+        from ..trainer.replay import build_replay, render_html, render_text
 
         book = load_rulebook(rules)
         result = audit_path(case, book, engine.value, trace=True)
