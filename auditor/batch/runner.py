@@ -27,7 +27,7 @@ from ..board.writers import board_json, csv_files, errors_csv
 from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
 from .inputs import iter_inputs
-from .worker import Outcome
+from ..board.outcome import Outcome
 
 FORMATS = ("csv", "xlsx", "html", "json")
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, LABELS
 from ..rulebook import Rulebook
 from ..rulebook.conditions import label
-from ..batch.worker import Outcome
+from .outcome import Outcome
 
 ORDER = DISPLAY_ORDER
 RANK = {s: i for i, s in enumerate(ORDER)}

@@ -32,7 +32,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -42,8 +42,14 @@ from ..sourcemap import Document, load_file
 from ..validation import problems_from, validate
 from ..vocabulary import AttributeDef, Vocabulary
 
-if TYPE_CHECKING:
-    from .importer import LinkRule
+@dataclass(frozen=True)
+class LinkRule:
+    """An event of one of `source` types is linked by `rel` to the next event of one of `target` types."""
+
+    rel: str
+    source: frozenset[str]
+    target: frozenset[str]
+
 
 COLUMN = "column"  # the id recorded when the table's own type column gave the type
 _AGENCY_TYPES = frozenset({"agency", "agencies", "parties"})
@@ -997,7 +1003,6 @@ class _Compiler:
         return phrases, tuple(agencies)
 
     def _links(self) -> tuple[LinkRule, ...]:
-        from .importer import LinkRule
 
         out = []
         for i, link in enumerate(self.spec.links):
