@@ -17,7 +17,7 @@ import yaml
 
 from auditor.errors import InputError
 from auditor.importing.classify import COLUMN, Classification, Classifier, default_classification_path, load_classifier
-from auditor.vocabulary import Vocabulary
+from auditor.chronology.vocabulary import Vocabulary
 
 from .conftest import RULES
 

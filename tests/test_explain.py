@@ -12,15 +12,9 @@ from datetime import date
 
 import pytest
 
-from auditor.audit import audit
-from auditor.chronology_loader import load_chronology
-from auditor.trainer.explain import (
-    UnknownFinding,
-    build_explanation,
-    explain_chronology,
-    render_markdown,
-    render_text,
-)
+from auditor.audit.run import audit
+from auditor.chronology.loader import load_chronology
+from auditor.trainer.explain import UnknownFinding, build_explanation, explain_chronology, render_markdown, render_text
 from auditor.workdays import bank_holiday_name
 
 from .conftest import FOUNDING_CASE

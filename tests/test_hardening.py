@@ -18,11 +18,11 @@ import pytest
 import yaml
 
 from auditor.board.writers import _csv, errors_csv, safe_cell
-from auditor.chronology_loader import chronology_from_text
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine.facts import scenario_facts, scenarios
 from auditor.errors import InputError
 from auditor.limits import Limits, parse_limits, set_limits
-from auditor.sourcemap import load_text
+from auditor.files.reading import load_text
 
 from .conftest import FOUNDING_CASE, RULES
 
@@ -310,7 +310,7 @@ def test_a_writer_killed_mid_file_leaves_nothing_in_the_folder(tmp_path):
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from auditor.output import atomic_writer\n"
+        "from auditor.files.writing import atomic_writer\n"
         "with atomic_writer(Path(sys.argv[1]) / 'imported.yaml') as handle:\n"
         "    handle.write('events:\\n' * 200000)\n"
         "    handle.flush()\n"

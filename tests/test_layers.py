@@ -15,15 +15,13 @@ PACKAGE = ROOT / "auditor"
 
 # From the bottom up: what each part of the package may import is below it or beside it.
 LAYERS: list[set[str]] = [
-    {"__init__", "errors", "limits", "words", "status", "workdays", "disjoint", "output"},  # foundations
-    {"sourcemap", "model", "vocabulary", "validation"},  # reading files and the chronology's model
-    {"chronology_loader"},
+    {"__init__", "errors", "limits", "words", "status", "workdays", "disjoint"},  # foundations
+    {"files"},  # reading (YAML and JSON with lines), validation messages, writing outputs
+    {"chronology"},  # the case chronology: model, dates, vocabulary, loader
     {"rulebook"},
-    {"engine", "clock"},  # matching, and windows on imprecise dates
-    {"findings", "readings", "verdicts"},
-    {"audit"},
-    {"gaps", "rule_tests", "synth"},
-    {"appendix", "reports", "importing", "board"},  # what users read, and the import of their tables
+    {"engine"},  # matching, in durable-rules and the reference evaluator
+    {"audit"},  # readings, verdicts, windows, findings, what is not recorded, the rules' examples
+    {"synth", "appendix", "reports", "importing", "board"},  # what users read, and the import of their tables
     {"batch", "trainer"},
     {"cli", "__main__"},  # the command line: nothing imports it
 ]
@@ -135,3 +133,13 @@ def test_the_check_sees_a_cycle_and_an_upward_import(tmp_path, monkeypatch):
     assert graph["auditor.engine.a"] == {"auditor.engine.b", "auditor.audit"}
     assert "auditor.engine.a" in graph["auditor.engine.b"]
     assert RANK[_part("auditor.audit")] > RANK[_part("auditor.engine.a")]
+
+
+def test_every_package_is_installed():
+    """pyproject lists the packages a plain `pip install .` copies: a folder left out works in an editable
+    install and the suite, and is missing on a user's machine."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, found - listed

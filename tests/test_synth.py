@@ -14,8 +14,8 @@ import typer
 from typer.testing import CliRunner
 
 from auditor import synth
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine import engine_version
 from auditor.cli.synth import register
 

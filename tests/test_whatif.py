@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import audit, sha256_hex
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.audit.run import audit, sha256_hex
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.errors import InputError
-from auditor.sourcemap import load_file, load_text, read_source
+from auditor.files.reading import load_file, load_text, read_source
 from auditor.trainer.whatif import FindingChange, WhatIfResult, apply_changes, diff_findings, render, run_what_if
 
 from .conftest import FOUNDING_CASE, ROOT

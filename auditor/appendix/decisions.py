@@ -15,11 +15,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..audit import AuditResult
+from ..audit.run import AuditResult
 from ..errors import InputError
-from ..model.dates import parse_day
-from ..sourcemap import load_file
-from ..validation import validate
+from ..chronology.dates import parse_day
+from ..files.reading import load_file
+from ..files.validation import validate
 
 DecisionValue = Literal["undecided", "confirmed", "disputed", "not-applicable"]
 DECISION_LABELS = {"undecided": "Undecided", "confirmed": "Confirmed", "disputed": "Disputed",

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..audit import AuditResult
+from ..audit.run import AuditResult
 from ..status import DEPARTURES, JUDGED, LABELS
-from ..findings import Finding, counts_phrase
-from ..gaps import gap_lines, recording_gaps
-from ..verdicts import event_label
+from ..audit.findings import Finding, counts_phrase
+from ..audit.gaps import gap_lines, recording_gaps
+from ..audit.verdicts import event_label
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
@@ -131,7 +131,7 @@ class Appendix(_Model):
     method: list[Paragraph]
     editions: list[EditionUse]
     unverified: list[str]
-    not_recorded: list[str]  # what entries that engage a standard do not record (auditor.gaps)
+    not_recorded: list[str]  # what entries that engage a standard do not record (auditor.audit.gaps)
     people: list[tuple[str, str]]
     agencies: list[tuple[str, str]]
     glossary: list[tuple[str, str]]

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 from .. import __version__
 from ..engine import engine_version
 from ..errors import InputError, Problem
-from ..output import write_atomic
+from ..files.writing import write_atomic
 from ..rulebook import load_rulebook
 from ..board.model import Board, comparison
 from ..board.writers import board_json, csv_files, errors_csv

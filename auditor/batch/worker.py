@@ -14,13 +14,13 @@ from contextlib import ExitStack
 from time import perf_counter
 from typing import Any
 
-from ..audit import AuditResult, audit, sha256_hex
-from ..chronology_loader import chronology_from_text
+from ..audit.run import AuditResult, audit, sha256_hex
+from ..chronology.loader import chronology_from_text
 from ..engine import engine_version, open_matcher
 from ..errors import EngineCrash, InputError
 from ..reports import render
 from ..rulebook import Rulebook, load_rulebook
-from ..sourcemap import read_source
+from ..files.reading import read_source
 from ..board.outcome import Outcome, Row
 from .inputs import CaseInput
 

@@ -32,7 +32,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..output import stable_zip
+from ..files.writing import stable_zip
 from ..reports.render import LIMITS
 from ..status import DISPLAY_ORDER, JUDGED, Status
 from .page import READING, STATUS_MEANING

@@ -17,15 +17,15 @@ import typer
 from typer._click import exceptions as usage_errors
 
 from .. import __version__
-from ..audit import AuditResult, audit, sha256_hex
-from ..chronology_loader import chronology_from_text
+from ..audit.run import AuditResult, audit, sha256_hex
+from ..chronology.loader import chronology_from_text
 from ..engine import engine_version, open_matcher
 from ..errors import EngineCrash, InputError
 from ..limits import Limits, parse_limits, set_limits
-from ..model.dates import parse_day
-from ..output import write_atomic
+from ..chronology.dates import parse_day
+from ..files.writing import write_atomic
 from ..rulebook import Rulebook, load_rulebook
-from ..sourcemap import read_source
+from ..files.reading import read_source
 from ..words import count
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,

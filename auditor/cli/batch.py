@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..errors import InputError, Problem
-from ..model.dates import parse_day
+from ..chronology.dates import parse_day
 from .app import RULES_OPTION, Engine, app
 
 

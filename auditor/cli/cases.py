@@ -9,11 +9,11 @@ from typing import Optional
 
 import typer
 
-from ..audit import sha256_hex
+from ..audit.run import sha256_hex
 from ..errors import InputError, Problem
 from ..reports import render
 from ..rulebook import load_rulebook
-from ..sourcemap import read_source
+from ..files.reading import read_source
 from .app import RULES_OPTION, Engine, Format, app, audit_path, report_date, write_output
 
 
@@ -130,7 +130,7 @@ def check_command(
 
     Example: auditor check fixtures/cases/bdhr-2012-13-04.yaml
     """
-    from ..gaps import recording_gaps, render_text
+    from ..audit.gaps import recording_gaps, render_text
 
     book = load_rulebook(rules)
     result = audit_path(case, book, engine.value, trace=True)

@@ -69,11 +69,11 @@ def register(app: typer.Typer) -> None:
         """
         import sys
 
-        from ..audit import sha256_hex
-        from ..chronology_loader import chronology_from_text
+        from ..audit.run import sha256_hex
+        from ..chronology.loader import chronology_from_text
         from ..engine import engine_version, open_matcher
         from ..rulebook import load_rulebook
-        from ..sourcemap import read_source
+        from ..files.reading import read_source
         from ..trainer.explain import explain_chronology, render
 
         book = load_rulebook(rules)

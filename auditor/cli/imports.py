@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         from ..importing.inspect import describe
         from ..importing.profile import load_profile
         from ..importing.report import import_report_markdown, summary_line
-        from ..output import write_atomic
+        from ..files.writing import write_atomic
         from ..rulebook import load_rulebook
 
         book = load_rulebook(rules)

@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
           auditor replay case.yaml --engine reference | less
         """
         from .app import audit_path, report_date, write_output
-        from ..output import write_atomic
+        from ..files.writing import write_atomic
         from ..rulebook import load_rulebook
         from ..trainer.replay import build_replay, render_html, render_text
 

@@ -148,7 +148,7 @@ def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help=
 
       auditor rules test --rule icpc-within-15-working-days
     """
-    from ..rule_tests import run_all
+    from ..audit.examples import run_all
 
     root, only_file = _rulebook_root(path)
     book = load_rulebook(root)

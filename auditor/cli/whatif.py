@@ -74,12 +74,12 @@ def register(app: typer.Typer) -> None:
         """
         import sys
 
-        from ..audit import sha256_hex
+        from ..audit.run import sha256_hex
         from ..engine import engine_version, open_matcher
         from ..errors import InputError, Problem
-        from ..output import write_atomic
+        from ..files.writing import write_atomic
         from ..rulebook import load_rulebook
-        from ..sourcemap import load_file, load_text, read_source
+        from ..files.reading import load_file, load_text, read_source
         from ..trainer.whatif import render, run_what_if
 
         if not (sets or adds or drops):

@@ -36,11 +36,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from ..chronology_loader import attribute_problem
+from ..chronology.loader import attribute_problem
 from ..errors import InputError, Problem
-from ..sourcemap import Document, load_file
-from ..validation import problems_from, validate
-from ..vocabulary import AttributeDef, Vocabulary
+from ..files.reading import Document, load_file
+from ..files.validation import problems_from, validate
+from ..chronology.vocabulary import AttributeDef, Vocabulary
 
 @dataclass(frozen=True)
 class LinkRule:

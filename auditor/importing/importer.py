@@ -27,8 +27,8 @@ from typing import Any, Callable, Iterator
 import yaml
 
 from ..errors import InputError, Problem
-from ..output import atomic_writer
-from ..vocabulary import Vocabulary
+from ..files.writing import atomic_writer
+from ..chronology.vocabulary import Vocabulary
 from .classify import Classifier, LinkRule
 from .profile import ROLES, Profile, column_index, fold, slug
 from .tables import Row, iter_rows

@@ -2,7 +2,7 @@
 
 Chronology tables arrive from Word, Excel and CSV with dates written by people:
 "22/5/16", "mid-May 2016", "c. June 2016", "three days later (Friday)". The rules
-need the interval of days an event could have happened on (``auditor.model.dates``),
+need the interval of days an event could have happened on (``auditor.chronology.dates``),
 and a day read wrongly can turn a met timescale into a missed one without anyone
 noticing. So this module reads only what can be read without guessing, widens
 what the source itself calls uncertain, and raises ``DateProblem`` (quoting the

@@ -11,9 +11,9 @@ from typing import Any, Callable
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from pydantic_core import to_json
 
-from ..audit import AuditResult
+from ..audit.run import AuditResult
 from ..appendix.coarsening import MONTHS
-from ..findings import Finding, counts_phrase
+from ..audit.findings import Finding, counts_phrase
 from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, LABELS, Status
 from ..words import count
 

@@ -1,12 +1,12 @@
 """A rule's readable examples (`tests:` in its YAML) as chronologies: what `rules check` validates and
-`rules test` audits (auditor.rule_tests)."""
+`rules test` audits (auditor.audit.examples)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from ..model import Chronology, EventDate
+from ..chronology import Chronology, EventDate
 from .schema import Rule, RuleTest
 
 

@@ -19,12 +19,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InputError, Problem
-from ..sourcemap import Document, load_file
-from ..validation import problems_from, validate
-from ..vocabulary import Vocabulary
+from ..files.reading import Document, load_file
+from ..files.validation import problems_from, validate
+from ..chronology.vocabulary import Vocabulary
 from .conditions import Condition, leaves
-from .schema import (TEMPLATES, Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta,
-                     Wording)
+from .schema import TEMPLATES, Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta, Wording
 
 _CHECK = TypeAdapter(Check)
 PLACEHOLDERS = frozenset({"trigger", "trigger_date", "counterpart", "counterpart_date", "deadline", "limit", "late",
@@ -183,7 +182,7 @@ def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: Ruleb
 
 def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: Vocabulary) -> list[Problem]:
     """An example's events use the vocabulary like a chronology's, so a misspelt type is caught, not ignored."""
-    from ..chronology_loader import attribute_problem
+    from ..chronology.loader import attribute_problem
 
     out = []
     for t, test in enumerate(rule.tests):
@@ -207,7 +206,7 @@ def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: V
                     out.append(doc.problem(at + ("attrs", name), message))
         if not out:  # the example must also make a chronology (dates, ids, links), or `rules test` cannot run it
             from .examples import chronology_for
-            from ..validation import problems_from
+            from ..files.validation import problems_from
 
             try:
                 chronology_for(rule, test)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..status import StatusValue
-from ..model.dates import parse_day
+from ..chronology.dates import parse_day
 from .conditions import Condition, parse_condition
 
 Unit = Literal["working-days", "calendar-days", "months", "hours"]

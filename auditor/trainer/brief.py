@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..audit import AuditResult
-from ..findings import status_count
+from ..audit.run import AuditResult
+from ..audit.findings import status_count
 from ..rulebook import Rulebook
 from ..status import DEPARTURES
 from ..words import count

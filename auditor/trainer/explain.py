@@ -24,38 +24,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..audit import AuditResult, audit
+from ..audit.run import AuditResult, audit
 from ..engine.expr import from_condition, holds
 from ..engine.facts import Scenario, case_values, event_fact, record_groups
 from ..engine.matches import Matches
 from ..engine.plan import plan_variant
 from ..errors import InputError, Problem
-from ..findings import Finding
+from ..audit.findings import Finding
 from ..status import LABELS, SEVERITY
-from ..model import Chronology, Event
+from ..chronology import Chronology, Event
 from ..rulebook import Rulebook, Variant
 from ..rulebook.catalogue import describe_check
 from ..reports.render import md_escape
 from ..rulebook.conditions import All, Any_, Condition, Leaf, describe, label
-from ..rulebook.schema import (
-    Citation,
-    IncludesCheck,
-    InForce,
-    Limit,
-    PrecedesCheck,
-    RequiresCheck,
-)
-from ..audit import combined_status
-from ..clock import relation_after, relation_before, summary, windows_after, windows_before
-from ..verdicts import Verdict, event_label, human, iso_span, on_or_before, party_names, statement
-from ..verdicts import span as span_words
-from ..workdays import (
-    working_days_after,
-    bank_holiday_name,
-    is_working_day,
-    shift_days,
-    working_days_between,
-)
+from ..rulebook.schema import Citation, IncludesCheck, InForce, Limit, PrecedesCheck, RequiresCheck
+from ..audit.run import combined_status
+from ..audit.clock import relation_after, relation_before, summary, windows_after, windows_before
+from ..audit.verdicts import Verdict, event_label, human, iso_span, on_or_before, party_names, statement
+from ..audit.verdicts import span as span_words
+from ..workdays import working_days_after, bank_holiday_name, is_working_day, shift_days, working_days_between
 
 Moment = date | datetime
 _ONE = timedelta(days=1)
@@ -1234,7 +1221,7 @@ def _candidate_words(
     ctx: _Context,
 ) -> str:
     """Why an entry did or did not answer the trigger: the engine's match, the pairing, then where its possible
-    days fall against the window (auditor.clock's own relation, summed over every possible day)."""
+    days fall against the window (auditor.audit.clock's own relation, summed over every possible day)."""
     trig, check = v.trigger, v.variant.check
     matched = c.id in matches.candidates.get((v.variant.key, trig.id), set())
     if not matched:

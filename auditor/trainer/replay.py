@@ -7,7 +7,7 @@ moment it was answered (or answered late), and the day a deadline passed with no
 
 The replay is built from a real audit (`AuditResult`), never from a second set of rules: statuses,
 statements and readings are the audit's own. Only the dates a clock runs to are worked out again,
-per reading, with the very functions `auditor.verdicts` used, because a finding keeps the figures of
+per reading, with the very functions `auditor.audit.verdicts` used, because a finding keeps the figures of
 its worst reading only and the replay needs each reading's clock (the founding case's conference
 clock runs to 23/05/2012 on the police record and to 15/06/2012 on children's social care's).
 """
@@ -21,18 +21,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from ..audit import AuditResult
+from ..audit.run import AuditResult
 from ..status import LABELS
-from ..findings import Finding
-from ..model import Chronology, Event
-from ..model.chronology import reading_order
-from ..model.dates import END_OF_DAY
+from ..audit.findings import Finding
+from ..chronology import Chronology, Event
+from ..chronology.model import reading_order
+from ..chronology.dates import END_OF_DAY
 from ..reports.render import LIMITS, environment, summary_counts
 from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import describe, label
 from ..rulebook.schema import IncludesCheck, RequiresCheck
-from ..verdicts import (deadline, event_label, expected_by, human, iso_span, span, party_names,
-                        rulebook_data, statement)
+from ..audit.verdicts import deadline, event_label, expected_by, human, iso_span, span, party_names, rulebook_data, statement
 from ..words import count
 
 # What an item on a step says happened to an obligation. "opens" starts a clock or an expectation

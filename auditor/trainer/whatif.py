@@ -26,14 +26,14 @@ from typing import Any, Literal
 
 import yaml
 
-from ..audit import Matcher, audit, sha256_hex
-from ..chronology_loader import chronology_from_document
+from ..audit.run import Matcher, audit, sha256_hex
+from ..chronology.loader import chronology_from_document
 from ..errors import InputError, Problem
 from ..status import DEPARTURES, LABELS
-from ..findings import Finding
-from ..model import Chronology, Event
+from ..audit.findings import Finding
+from ..chronology import Chronology, Event
 from ..rulebook import Rulebook
-from ..sourcemap import Document, PathKey, load_text
+from ..files.reading import Document, PathKey, load_text
 
 # Event fields a --set may change directly; anything else that is not a top-level field names an attribute.
 SETTABLE = ("date", "agency", "recorded_by", "author", "type", "people", "summary", "same_event_as")

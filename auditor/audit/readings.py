@@ -21,10 +21,10 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from .disjoint import DisjointSets
-from .engine.facts import Scenario, record_groups, scenario_facts
-from .engine.matches import Matches
-from .model import Chronology
+from ..disjoint import DisjointSets
+from ..engine.facts import Scenario, record_groups, scenario_facts
+from ..engine.matches import Matches
+from ..chronology import Chronology
 
 MAX_READINGS = 64  # the most combinations of conflicts one cluster is judged under; beyond, not evaluable
 

@@ -19,7 +19,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
 
 def _writable(path: Path) -> None:
     """Output a user named must be a file we can create: say so, as bad input, if it is a folder or under a file."""
-    from .errors import InputError, Problem
+    from ..errors import InputError, Problem
 
     if path.is_dir():
         raise InputError([Problem(str(path), None, "", "is a folder; give a file name to write")], "nothing was written")

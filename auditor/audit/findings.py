@@ -6,9 +6,9 @@ from typing import Any, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .rulebook.schema import Citation
-from .status import LABELS
-from .words import count
+from ..rulebook.schema import Citation
+from ..status import LABELS
+from ..words import count
 
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .audit import Matcher, audit
-from .rulebook import Rulebook
-from .rulebook.examples import chronology_for
-from .rulebook.schema import Rule, RuleTest
+from .run import Matcher, audit
+from ..rulebook import Rulebook
+from ..rulebook.examples import chronology_for
+from ..rulebook.schema import Rule, RuleTest
 
 
 @dataclass(frozen=True)

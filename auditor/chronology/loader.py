@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import InputError, Problem
-from .limits import current
-from .model import Case, Chronology, Event
-from .sourcemap import Document, load_file, load_text
-from .validation import validate
+from ..errors import InputError, Problem
+from ..limits import current
+from . import Case, Chronology, Event
+from ..files.reading import Document, load_file, load_text
+from ..files.validation import validate
 from .vocabulary import AttributeDef, Vocabulary
 
 

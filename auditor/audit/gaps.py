@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .audit import AuditResult
-from .engine.facts import event_fact
-from .model import Chronology, Event
-from .rulebook import Rulebook, Variant
-from .rulebook.conditions import All, Any_, Condition, Leaf, label
+from .run import AuditResult
+from ..engine.facts import event_fact
+from ..chronology import Chronology, Event
+from ..rulebook import Rulebook, Variant
+from ..rulebook.conditions import All, Any_, Condition, Leaf, label
 from .verdicts import event_label, rulebook_data
 
 # A rule triggered by more kinds of entry than this reads its flag (`plan_breakdown`, `moved_area`) as a marker
@@ -116,7 +116,7 @@ def _tri(condition: Condition, fact: dict[str, Any], unrecorded: bool | None = N
             return (key in fact) == bool(condition.value), set()
         if key not in fact:
             return unrecorded, {key}
-        from .engine.expr import from_condition, holds
+        from ..engine.expr import from_condition, holds
 
         return holds(from_condition(condition), fact), set()  # type: ignore[arg-type]
     parts = [_tri(c, fact, unrecorded) for c in (condition.all if isinstance(condition, All) else condition.any)]
@@ -144,7 +144,7 @@ def _field_words(key: str) -> str:
 
 
 def _contradictory_links(chron: Chronology, preparations: frozenset[str]) -> list[str]:
-    """Links whose dates say the opposite of what the audit reads them to say (auditor.clock.narrowed_by_links):
+    """Links whose dates say the opposite of what the audit reads them to say (auditor.audit.clock.narrowed_by_links):
     a response dated before what it links to, or a preparation (a conference report or invitation) after."""
     out = []
     for event in chron.events:

@@ -12,18 +12,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from . import __version__
-from .engine.facts import Scenario, scenario_facts
-from .engine.matches import Matches
+from .. import __version__
+from ..engine.facts import Scenario, scenario_facts
+from ..engine.matches import Matches
 from .findings import AppliedEdition, Alternative, Evidence, Finding
-from .model import Chronology, Event
+from ..chronology import Chronology, Event
 from . import readings
 from .readings import Conflict, Judged, deciding, describe, judge_readings
-from .rulebook import Rulebook, Variant
-from .rulebook.conditions import label
-from .status import DEPARTURES, SEVERITY
-from .verdicts import (TOO_IMPRECISE, RulebookData, Verdict, party_names, rulebook_data, statement,
-                       verdicts_for)
+from ..rulebook import Rulebook, Variant
+from ..rulebook.conditions import label
+from ..status import DEPARTURES, SEVERITY
+from .verdicts import TOO_IMPRECISE, RulebookData, Verdict, party_names, rulebook_data, statement, verdicts_for
 
 
 class Matcher(Protocol):

@@ -33,7 +33,7 @@ class Term(_Strict):
 class EventType(Term):
     # A preparation for the event it is linked to (`links: {for: ...}`): an invitation or a report comes before
     # its conference on the same day, where a DASH comes after the incident it assesses. Used to read a day's
-    # untimed entries in a sensible order (auditor.model.chronology.reading_order).
+    # untimed entries in a sensible order (auditor.chronology.model.reading_order).
     before_its_link: bool = False
 
 

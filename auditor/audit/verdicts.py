@@ -23,17 +23,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .engine.facts import Scenario, same_event_targets
-from .engine.matches import Matches
+from ..engine.facts import Scenario, same_event_targets
+from ..engine.matches import Matches
 from .findings import AppliedEdition
-from .model import Chronology, Event
-from .rulebook import Rulebook, Variant
-from .rulebook.conditions import describe, label
-from .rulebook.schema import IncludesCheck, Limit, RequiresCheck
-from .status import DEPARTURES
+from ..chronology import Chronology, Event
+from ..rulebook import Rulebook, Variant
+from ..rulebook.conditions import describe, label
+from ..rulebook.schema import IncludesCheck, Limit, RequiresCheck
+from ..status import DEPARTURES
 from .clock import END_OF_DAY, Entry, Outcome, When, after_trigger, before_trigger, narrowed_by_links, read_first
-from .model.chronology import reading_order
-from .workdays import shift_days, working_days_after, working_days_between
+from ..chronology.model import reading_order
+from ..workdays import shift_days, working_days_after, working_days_between
 
 Moment = datetime | date
 
@@ -495,7 +495,7 @@ def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
 
 def _within(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
             when: When) -> Verdict:
-    """`within` and `follows`, judged over every possible day (auditor.clock). `when`: the trigger's possible
+    """`within` and `follows`, judged over every possible day (auditor.audit.clock). `when`: the trigger's possible
     moments, narrowed by its links, from which the deadline is counted."""
     limit = variant.check.limit
     figures: dict[str, Any] = {}
@@ -572,7 +572,7 @@ def expected_by(moment: datetime, lead: Limit) -> Moment:
 
 def _before(variant: Variant, b: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
             when: When) -> Verdict:
-    """`lead-time` and `precedes`, judged over every possible day (auditor.clock)."""
+    """`lead-time` and `precedes`, judged over every possible day (auditor.audit.clock)."""
     check = variant.check
     lead = getattr(check, "lead", None)
     lookback = getattr(check, "lookback", None)

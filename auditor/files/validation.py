@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Problem
-from .sourcemap import Document
+from ..errors import InputError, Problem
+from .reading import Document
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Iterator
 
-from .rulebook.schema import Limit
-from .workdays import shift_days
+from ..rulebook.schema import Limit
+from ..workdays import shift_days
 
 DAY = timedelta(days=1)
 END_OF_DAY = time(23, 59, 59)

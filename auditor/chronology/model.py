@@ -1,7 +1,7 @@
 """Pydantic models of a case chronology (see docs/chronology-format.md).
 
 Structure is checked here; names (event types, agencies, attributes) are checked
-against the vocabulary by `auditor.chronology_loader`, because the vocabulary is
+against the vocabulary by `auditor.chronology.loader`, because the vocabulary is
 data that ships with the rulebook.
 """
 

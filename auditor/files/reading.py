@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
-from .limits import current
+from ..errors import InputError, Problem
+from ..limits import current
 
 try:  # libyaml's C parser is much faster; the pure-Python one behaves the same.
     _Base: type = yaml.CSafeLoader
