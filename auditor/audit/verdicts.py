@@ -444,6 +444,15 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, entries: list[Ent
         lo, hi = (max(when.lo, day), when.hi) if clip[0] == "last" else (when.lo, min(when.hi, day))
         if lo <= hi:
             when = When(lo, hi, when.timed, when.position, when.key, when.links, when.before_link)
+    # An edition judges the days it was in force: a referral dated 14 or 15 December 2023 is judged by WT 2018 on
+    # the 14th and by WT 2023 on the 15th, each on its own day (the days of no edition: audit._with_uncovered_days).
+    span = variant.in_force
+    lo = max(when.lo, datetime.combine(span.start, time.min))
+    hi = when.hi if span.end is None else min(when.hi, datetime.combine(span.end, time(23, 59, 59)))
+    if lo <= hi and (lo, hi) != (when.lo, when.hi):
+        when = When(lo, hi, when.timed, when.position, when.key, when.links, when.before_link)
+        days = f"{lo:%d/%m/%Y}" if lo.date() == hi.date() else f"{lo:%d/%m/%Y} to {hi:%d/%m/%Y}"
+        values["trigger_date"] += f" (judged here on {days}, when {variant.edition} was in force)"
     outcome = outcome or _outcome(variant, when, entries, memo)
     if check.template in ("within", "follows"):
         verdict = _within(variant, trigger, outcome, memo, values, when)
