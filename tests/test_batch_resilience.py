@@ -138,7 +138,8 @@ def test_a_segfault_in_a_worker_costs_exactly_that_case(many, tmp_path):
 
 def test_a_killed_worker_and_a_stopped_worker_cost_one_case_each(many, tmp_path):
     out = tmp_path / "out"
-    proc = start([str(many), "--out", str(out), "--workers", "2", "--case-timeout", "10"])  # generous: a busy machine must not time out a healthy case
+    # A generous limit: on a busy machine a healthy case must not time out.
+    proc = start([str(many), "--out", str(out), "--workers", "2", "--case-timeout", "10"])
     wait_for_cases(out, proc, 10)
     first, second = workers_of(proc.pid)[:2]
     os.kill(first, signal.SIGKILL)
