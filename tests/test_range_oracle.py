@@ -123,7 +123,9 @@ def loosened(draw, rulebook):
         moved = original.date.first_day + timedelta(days=draw(st.integers(-5, 20)))
         value = moved.isoformat() if draw(st.booleans()) else \
             {"earliest": moved.isoformat(), "latest": (moved + timedelta(days=draw(st.integers(1, 4)))).isoformat()}
-        events.append(original.model_copy(update={"id": original.id + "2", "date": EventDate.model_validate(value)}))
+        taken = {e.id for e in events}
+        copy_id = next(f"{original.id}-copy{n}" for n in range(1, 100) if f"{original.id}-copy{n}" not in taken)
+        events.append(original.model_copy(update={"id": copy_id, "date": EventDate.model_validate(value)}))
     scoping = chron.case.scoping.model_copy(update={"start": chron.case.scoping.start + timedelta(days=shift - 40),
                                                      "end": chron.case.scoping.end + timedelta(days=shift + 40)})
     case = chron.case.model_copy(update={"scoping": scoping})

@@ -238,6 +238,12 @@ def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]]
         finding = _with_reading(finding, trigger, Alternative(
             reading=f"if another {label(trigger.type)} was the {other}", status="not-applicable",
             statement=f"This {label(trigger.type)} did not start the clock; the {other} one did."))
+    released = next((v.maybe_released for _, v in items if v.maybe_released is not None), None)
+    if released is not None:
+        entry, said = released
+        finding = _with_reading(finding, trigger, Alternative(
+            reading=f"if the {label(trigger.type)} came before the {label(entry.type)} {entry.date.when()} ({entry.id})",
+            status="not-applicable", statement=said))
     if trigger.date.first_day == trigger.date.last_day:
         return finding
     area = chron.case.area

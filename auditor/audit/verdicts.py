@@ -51,6 +51,9 @@ class Verdict:
     searched: str = ""
     kind: str = ""  # which statement: met, late, absent, possible, possible-unanswered, open, missing
     anchor_uncertain: bool = False  # another trigger may be the first (last) one, and this one start nothing
+    # An entry that releases this trigger if it came after it (`released_by`), when the dates leave that open:
+    # the entry, and what the release verdict says.
+    maybe_released: tuple[Event, str] | None = None
     # The reasoning, kept for `auditor explain` and `replay` (the audit's trace): the trigger's possible moments
     # as judged (narrowed by links, clipped to the days it starts the clock) and the entries paired with it.
     when: When | None = None
@@ -142,15 +145,23 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
         if anchor in ("first", "last") and len(triggers) > 1:
             # The first (last) trigger starts the clock; where dates leave open which that is, each that could be
             # is judged on its own, with a reading in which another is first (last) and this one starts nothing.
+            # A trigger dated partly outside this edition may not be one of its triggers at all: it cannot rule
+            # another out, but may be the first (last) itself.
             before = memo.certainly_before
-            chosen = [t for t in triggers if not any(
-                (before(o, t) if anchor == "first" else before(t, o)) for o in triggers if o is not t)]
+            inside = {t.id for t in triggers if _in_force_throughout(t, variant, memo)}
+
+            def displaces(other: Event, trigger: Event) -> bool:  # certainly first (last) before `trigger`
+                return before(other, trigger) if anchor == "first" else before(trigger, other)
+
+            chosen = [t for t in triggers if not any(displaces(o, t) for o in triggers if o is not t and o.id in inside)]
             for trigger in chosen:
                 answers = pair(variant, [trigger], matches, events, memo)
-                clip = _anchor_days(trigger, [o for o in chosen if o is not trigger], anchor, memo)
+                rivals = [o for o in chosen if o is not trigger and o.id in inside]
+                clip = _anchor_days(trigger, rivals, anchor, memo)
                 verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
                                  clip=(anchor, clip))
-                verdict.anchor_uncertain = len(chosen) > 1
+                verdict.anchor_uncertain = len(chosen) > 1 or any(
+                    o.id not in inside and not displaces(trigger, o) for o in triggers if o is not trigger)
                 out.append(verdict)
             continue
         answers = pair(variant, triggers, matches, events, memo)
@@ -159,7 +170,16 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
             if any(e.maybe for entries in answers.values() for e in entries) else {}
         for trigger in triggers:
             if trigger.id in released:
-                out.append(_release_verdict(variant, trigger, released[trigger.id], memo))
+                entry, certain = released[trigger.id]
+                release = _release_verdict(variant, trigger, entry, memo)
+                if certain:
+                    out.append(release)
+                    continue
+                # The entry may have come before the trigger: judged as usual, with the reading it released it.
+                verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
+                                 outcome=outcomes.get(trigger.id))
+                verdict.maybe_released = (entry, statement(release))
+                out.append(verdict)
                 continue
             out.append(_judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
                               outcome=outcomes.get(trigger.id)))
@@ -167,26 +187,33 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
 
 
 def _released(variant: Variant, triggers: list[Event], answers: dict[str, list[Entry]], matches: Matches,
-              events: dict[str, Event], memo: _Memo) -> dict[str, Event]:
+              events: dict[str, Event], memo: _Memo) -> dict[str, tuple[Event, bool]]:
     """The triggers that an entry after them releases (`released_by`: a referral decided "no further action"),
-    paired as answers are: an entry linked to a trigger releases that one, else the latest trigger before it
-    not yet released; one entry releases one trigger. An entry that answered the trigger certainly before the
-    release stands: the trigger is judged on it."""
+    paired as answers are: an entry linked to a trigger releases that one, else the latest trigger before it;
+    one entry releases one trigger. Each with whether that is certain: where the dates leave open which
+    trigger was the latest before the entry, or whether the entry came after it at all, each trigger it may
+    release is judged as usual, with a reading in which it was released. An entry that answered the trigger
+    certainly before the release stands: the trigger is judged on it."""
     if not matches.released:
         return {}
     key, before = variant.key, memo.certainly_before
     found = sorted({e for t in triggers for e in matches.released.get((key, t.id), ())},
                    key=lambda e: memo.order_key(events[e]))
-    out: dict[str, Event] = {}
+    out: dict[str, tuple[Event, bool]] = {}
     for entry_id in found:
         entry = events[entry_id]
-        eligible = [t for t in triggers if t.id not in out and entry_id in matches.released.get((key, t.id), ())
-                    and not before(entry, t)]
+        eligible = [t for t in triggers if not out.get(t.id, (None, False))[1]
+                    and entry_id in matches.released.get((key, t.id), ()) and not before(entry, t)]
         linked = [t for t in eligible if t.id in memo.links_of(entry)]
-        chosen = (linked or eligible)[-1:]
-        for trigger in chosen:
-            if not any(before(events[a.key], entry) for a in answers.get(trigger.id, []) if a.key in events):
-                out[trigger.id] = entry
+        # The latest before the entry: no other eligible trigger certainly between it and the entry.
+        could = linked[-1:] or [t for t in eligible if not any(before(t, o) and before(o, entry)
+                                                                for o in eligible if o is not t)]
+        certain = len(could) == 1 and memo.surely_after(entry, could[0])
+        for trigger in could:
+            if any(before(events[a.key], entry) for a in answers.get(trigger.id, []) if a.key in events):
+                continue
+            if certain or trigger.id not in out:
+                out[trigger.id] = (entry, certain)
     return out
 
 
@@ -206,6 +233,12 @@ def _decided(entry: Event) -> str:
         return label(decision)
     outcome = entry.attrs.get("outcome")
     return f"\"{outcome}\"" if isinstance(outcome, str) and outcome else "that nothing more was needed"
+
+
+def _in_force_throughout(event: Event, variant: Variant, memo: _Memo) -> bool:
+    """Is every possible day of `event` one on which `variant` was in force?"""
+    when, span = memo.when(event), variant.in_force
+    return span.contains(when.first_day) and span.contains(when.last_day)
 
 
 def _anchor_days(trigger: Event, others: list[Event], anchor: str, memo: _Memo) -> date | None:
