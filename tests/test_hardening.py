@@ -7,6 +7,7 @@ traceback, exit 1, a hang or a lost case.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
@@ -18,8 +19,9 @@ import pytest
 import yaml
 
 from auditor.board.writers import _csv, errors_csv, safe_cell
-from auditor.chronology.loader import chronology_from_text
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.engine.facts import scenario_facts, scenarios
+from auditor.engine.reference import ReferenceEngine
 from auditor.errors import InputError
 from auditor.limits import Limits, parse_limits, set_limits
 from auditor.files.reading import load_text
@@ -252,6 +254,37 @@ def test_a_mapping_as_a_condition_value_and_a_bad_example_date_are_refused_by_th
     rule.write_text(textwrap_rule(eq="true", date="2012-02-30"))
     refused(cli("rules", "check", str(rules)), "zz-hostile.yaml", "not a real date")
     refused(cli("rules", "test", str(rules)), "not a real date")
+
+
+def test_an_example_that_repeats_an_event_id_is_refused_by_the_loader(tmp_path):
+    """Found by the full fuzz run: `rules check` passed it, then `rules test` crashed (min() of nothing)."""
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    rule = rules / "national" / "zz-hostile.yaml"
+    text = textwrap_rule(eq="true", date="2012-06-11")
+    twice = "events: [{id: d, type: dash-risk-assessment, date: 2012-06-11, agency: police, attrs: {history_checked: true}}]"
+    assert twice in text
+    rule.write_text(text.replace(twice, twice[:-1] + ", {id: d, type: dash-risk-assessment, date: 2012-06-12, "
+                                 "agency: police}]", 1))
+    refused(cli("rules", "check", str(rules)), "zz-hostile.yaml", "duplicate event id 'd' in this example")
+    refused(cli("rules", "test", str(rules)), "duplicate event id 'd'")
+
+
+def test_a_condition_comparing_the_type_with_a_list_does_not_break_the_reference_engines_index(rulebook, reference):
+    """Found by the full fuzz run: `eq` with a list value (compared whole) crashed the reference engine's index."""
+    from auditor.engine.expr import required_values
+
+    assert required_values(("eq", "type", ["a", "b"]), "type") is None
+    chron = load_chronology(FOUNDING_CASE, rulebook.vocabulary)
+    expr = ("and", [("eq", "kind", "event"), ("eq", "type", ["core-group-meeting", "home-visit"])])
+    facts = scenario_facts(scenarios(chron)[0], chron, "h")
+    triggered = reference.match(facts, "h").triggers
+    plan = next(p for p in reference.plans if p.counterpart is not None and p.key in triggered)
+    hostile = dataclasses.replace(plan, key="hostile", counterpart=expr)
+    found = ReferenceEngine([hostile]).match(facts, "h")
+    assert found.triggers and not found.candidates  # no type equals a list
 
 
 def textwrap_rule(eq: str, date: str) -> str:

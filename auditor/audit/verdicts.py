@@ -328,11 +328,12 @@ def pair(variant: Variant, triggers: list[Event], matches: Matches, events: dict
     certain: dict[str, list[Event]] = {tid: [] for tid in trigger_ids}  # answers that are this trigger's in every world
     assigned: dict[str, list[Entry]] = {tid: [] for tid in trigger_ids}
     everyone = sorted({c.id: c for cands in found.values() for c in cands}.values(), key=memo.order_key)
+    found_ids = {tid: {c.id for c in cands} for tid, cands in found.items()}  # by id: models compare field by field
     before = memo.certainly_before
     for cand in everyone:
         # The engine matched only entries that could be at or after the trigger: each eligible trigger could have
         # come before this entry. Links win; otherwise the entry answers the latest of them still open.
-        eligible = [tid for tid in trigger_ids if cand in found[tid] and not before(cand, by_id[tid])]
+        eligible = [tid for tid in trigger_ids if cand.id in found_ids[tid] and not before(cand, by_id[tid])]
         linked = [tid for tid in eligible if tid in memo.links_of(cand)]
         if linked:
             could = linked[-1:]

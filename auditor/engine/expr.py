@@ -111,7 +111,7 @@ def required_values(expr: Expr, key: str) -> frozenset[Any] | None:
     with a boolean constant is left unrestricted, since booleans are compared apart from numbers).
     """
     op = expr[0]
-    if op == "eq" and expr[1] == key and not isinstance(expr[2], bool):
+    if op == "eq" and expr[1] == key and not isinstance(expr[2], (bool, list, dict)):  # a list is compared whole
         return frozenset([expr[2]])
     if op == "and":
         found = [r for r in (required_values(e, key) for e in expr[1]) if r is not None]

@@ -192,8 +192,12 @@ def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: V
                 attribute_problem(definition, value, vocab, set())
             if message:
                 out.append(doc.problem(here + ("tests", t, "facts", name), message))
+        seen: set[str] = set()
         for e, event in enumerate(test.events):
             at = here + ("tests", t, "events", e)
+            if event.id in seen:  # the audit pairs and orders entries by id: two with one id cannot be judged
+                out.append(doc.problem(at + ("id",), f"duplicate event id {event.id!r} in this example"))
+            seen.add(event.id)
             if event.type not in vocab.event_type_ids:
                 out.append(doc.problem(at + ("type",), f"unknown event type {event.type!r}"))
             if event.agency not in vocab.agency_ids:
