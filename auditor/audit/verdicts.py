@@ -618,7 +618,6 @@ def _before(variant: Variant, b: Event, outcome: Outcome, memo: _Memo, values: d
     """`lead-time` and `precedes`, judged over every possible day (auditor.audit.clock)."""
     check = variant.check
     lead = getattr(check, "lead", None)
-    lookback = getattr(check, "lookback", None)
     figures: dict[str, Any] = {}
     if lead is not None:
         e_lo, e_hi = expected_by(when.lo, lead), expected_by(when.hi, lead)
