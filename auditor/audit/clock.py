@@ -230,10 +230,7 @@ def relation_after(entry: Entry, window: Window) -> Relation:
     can_before, can_after = _after_relation(entry, t, t.first_day)
     if not can_after:
         return Relation(True, False, False, False)
-    in_time = window.by_hi is None or w.lo <= window.by_hi
-    surely = not can_before and (window.by_lo is None or w.hi <= window.by_lo)
-    late = window.by_lo is not None and w.hi > window.by_lo
-    return Relation(can_before, in_time, surely, late)
+    return _against_deadline(w, window, can_before)
 
 
 def relation_before(entry: Entry, window: Window) -> Relation:
@@ -253,6 +250,13 @@ def relation_before(entry: Entry, window: Window) -> Relation:
         counted = counted and w.hi >= window.earliest
     if not counted:
         return Relation(True, False, False, False)
+    return _against_deadline(w, window, outside)
+
+
+def _against_deadline(w: When, window: Window, outside: bool) -> Relation:
+    """An entry that counts for the trigger, against the window's deadline (or expected-by moment): in time if
+    it could be by the latest, surely in time if it is certainly by the earliest and certainly on the right side
+    of the trigger (`outside` says it may not be), late if it could be after the earliest."""
     in_time = window.by_hi is None or w.lo <= window.by_hi
     surely = not outside and (window.by_lo is None or w.hi <= window.by_lo)
     late = window.by_lo is not None and w.hi > window.by_lo

@@ -89,9 +89,8 @@ def _variants_for(event: Event, chron: Chronology, variants_of: dict[str, list[V
     out = []
     for variants in variants_of.values():
         for v in variants:
-            here = (v.area == area) if v.area else (area not in v.excluded_areas)
             span = v.in_force
-            if here and v.rule.jurisdiction == chron.case.jurisdiction and span.start <= last \
+            if v.applies_in(area) and v.rule.jurisdiction == chron.case.jurisdiction and span.start <= last \
                     and (span.end is None or first <= span.end):
                 out.append(v)
                 break

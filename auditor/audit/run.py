@@ -71,7 +71,7 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         for verdict in verdicts_for(scenario, matches, chron, rulebook, names):
             collected.setdefault((verdict.variant.rule.id, verdict.trigger.id), []).append((scenario, verdict))
         for (rule_id, group), items in collected.items():
-            finding = _with_uncovered_days(_merge(rule_id, group, items, chron, names, False, data, evidence),
+            finding = _with_readings_not_applying(_merge(rule_id, group, items, chron, names, False, data, evidence),
                                            items, chron, data)
             findings.append(finding)
             if trace:
@@ -132,7 +132,7 @@ def _by_readings(rule_id: str, group: str, found: Judged, chron: Chronology, nam
         else:
             traced += [TraceItem(Scenario(index, choice, s.events), v, m) for s, v, m in verdicts]
     items = [(i.scenario, i.verdict) for i in traced]
-    finding = _with_uncovered_days(_merge(rule_id, group, items, chron, names, len(combos) - len(absent) > 1,
+    finding = _with_readings_not_applying(_merge(rule_id, group, items, chron, names, len(combos) - len(absent) > 1,
                                           data, evidence), items, chron, data)
     trigger = items[0][1].trigger
     for scenario in absent:
@@ -227,11 +227,12 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
     )
 
 
-def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]], chron: Chronology,
+def _with_readings_not_applying(finding: Finding, items: list[tuple[Scenario, Verdict]], chron: Chronology,
                          data: RulebookData) -> Finding:
-    """A trigger whose possible days run outside every edition of the rule (before the first, into a gap, after
-    the last) was judged only on the days a standard applied. Say so as a reading of its own: on those days
-    the standard did not apply, so a departure on the others is only a possible departure."""
+    """The readings under which the standard did not apply to this trigger, each stated as a reading of its own
+    (a departure on the others is then only a possible departure): another trigger was the first (last); an
+    entry that may have come after it released it; or its possible days run outside every edition of the rule
+    (before the first, into a gap, after the last), so it was judged only on the days a standard applied."""
     trigger = items[0][1].trigger
     if any(v.anchor_uncertain for _, v in items):
         other = "first" if data.anchor[items[0][1].variant.key] == "first" else "last"
@@ -241,14 +242,13 @@ def _with_uncovered_days(finding: Finding, items: list[tuple[Scenario, Verdict]]
     released = next((v.maybe_released for _, v in items if v.maybe_released is not None), None)
     if released is not None:
         entry, said = released
+        when = f"{label(entry.type)} {entry.date.when()} ({entry.id})"
         finding = _with_reading(finding, trigger, Alternative(
-            reading=f"if the {label(trigger.type)} came before the {label(entry.type)} {entry.date.when()} ({entry.id})",
-            status="not-applicable", statement=said))
+            reading=f"if the {label(trigger.type)} came before the {when}", status="not-applicable", statement=said))
     if trigger.date.first_day == trigger.date.last_day:
         return finding
     area = chron.case.area
-    spans = [v.in_force for v in data.variants_of[finding.rule_id]
-             if (v.area == area if v.area else area not in v.excluded_areas)]
+    spans = [v.in_force for v in data.variants_of[finding.rule_id] if v.applies_in(area)]
     first, last = trigger.date.first_day, trigger.date.last_day
     outside = [d for d in _days(first, last) if not any(s.contains(d) for s in spans)]
     if not outside:

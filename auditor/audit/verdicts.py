@@ -153,7 +153,8 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
             def displaces(other: Event, trigger: Event) -> bool:  # certainly first (last) before `trigger`
                 return before(other, trigger) if anchor == "first" else before(trigger, other)
 
-            chosen = [t for t in triggers if not any(displaces(o, t) for o in triggers if o is not t and o.id in inside)]
+            chosen = [t for t in triggers
+                      if not any(displaces(o, t) for o in triggers if o is not t and o.id in inside)]
             for trigger in chosen:
                 answers = pair(variant, [trigger], matches, events, memo)
                 rivals = [o for o in chosen if o is not trigger and o.id in inside]
@@ -169,20 +170,16 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
         outcomes = _by_worlds(variant, triggers, answers, matches, events, memo) \
             if any(e.maybe for entries in answers.values() for e in entries) else {}
         for trigger in triggers:
-            if trigger.id in released:
-                entry, certain = released[trigger.id]
-                release = _release_verdict(variant, trigger, entry, memo)
-                if certain:
-                    out.append(release)
-                    continue
-                # The entry may have come before the trigger: judged as usual, with the reading it released it.
-                verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
-                                 outcome=outcomes.get(trigger.id))
-                verdict.maybe_released = (entry, statement(release))
-                out.append(verdict)
+            entry, certain = released.get(trigger.id, (None, False))
+            release = _release_verdict(variant, trigger, entry, memo) if entry is not None else None
+            if release is not None and certain:
+                out.append(release)
                 continue
-            out.append(_judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
-                              outcome=outcomes.get(trigger.id)))
+            verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
+                             outcome=outcomes.get(trigger.id))
+            if release is not None:  # the entry may have come before the trigger: a reading in which it released it
+                verdict.maybe_released = (entry, statement(release))
+            out.append(verdict)
     return out
 
 
@@ -217,11 +214,16 @@ def _released(variant: Variant, triggers: list[Event], answers: dict[str, list[E
     return out
 
 
+def _base_values(variant: Variant, trigger: Event, memo: _Memo) -> dict[str, Any]:
+    """What every statement about a trigger may name."""
+    return {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
+            "chronology_end": memo.chronology_end}
+
+
 def _release_verdict(variant: Variant, trigger: Event, entry: Event, memo: _Memo) -> Verdict:
-    values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
-              "chronology_end": memo.chronology_end, "counterpart": memo.data.wanted[variant.key],
-              "release": event_label(entry.type), "release_date": entry.date.when(), "release_id": entry.id,
-              "decided": _decided(entry)}
+    values = _base_values(variant, trigger, memo) | {
+        "counterpart": memo.data.wanted[variant.key], "release": event_label(entry.type),
+        "release_date": entry.date.when(), "release_id": entry.id, "decided": _decided(entry)}
     return Verdict(variant, trigger, "not-applicable", values, entry, kind="released",
                    searched=f"the {event_label(entry.type)} {entry.id} released it")
 
@@ -462,8 +464,7 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, entries: list[Ent
     """`clip`: judge the trigger only on the days it could be the first ("first", up to that day) or the last
     ("last", from that day) of several, as other days belong to the reading in which another starts the clock."""
     check = variant.check
-    values = {"trigger": event_label(trigger.type), "trigger_date": trigger.date.when(), "edition": variant.edition,
-              "chronology_end": memo.chronology_end}
+    values = _base_values(variant, trigger, memo)
     if isinstance(check, (IncludesCheck, RequiresCheck)):
         return _attribute(variant, trigger, matches, values, names, memo)
     wanted = memo.data.wanted[variant.key]
@@ -478,8 +479,8 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, entries: list[Ent
         lo, hi = (max(when.lo, day), when.hi) if clip[0] == "last" else (when.lo, min(when.hi, day))
         if lo <= hi:
             when = When(lo, hi, when.timed, when.position, when.key, when.links, when.before_link)
-    # An edition judges the days it was in force: a referral dated 14 or 15 December 2023 is judged by WT 2018 on
-    # the 14th and by WT 2023 on the 15th, each on its own day (the days of no edition: audit._with_uncovered_days).
+    # An edition judges the days it was in force: a referral dated 14 or 15 December 2023 is judged by WT 2018
+    # on the 14th and by WT 2023 on the 15th (the days of no edition: audit._with_readings_not_applying).
     span = variant.in_force
     lo = max(when.lo, datetime.combine(span.start, time.min))
     hi = when.hi if span.end is None else min(when.hi, datetime.combine(span.end, time(23, 59, 59)))

@@ -47,6 +47,10 @@ class Variant:
     excluded_areas: tuple[str, ...]
     local: bool
 
+    def applies_in(self, area: str | None) -> bool:
+        """A local variant in its own area; a national one everywhere a local variant does not replace it."""
+        return self.area == area if self.area is not None else area not in self.excluded_areas
+
 
 @dataclass(frozen=True)
 class Origin:

@@ -71,7 +71,7 @@ def _explain_not_applicable(finding: Finding, ctx: _Context) -> FindingExplanati
                 f"Every {_types(types)} in the chronology, and why it did not engage "
                 "the standard:"
             )
-            applicable = [v for v in variants if _applies_to_area(v, chron.case.area)]
+            applicable = [v for v in variants if v.applies_in(chron.case.area)]
             for event in events:
                 step3.add(f"{event.id} ({_short(event)}, {ctx.name(event.agency)}):", 1)
                 step3.lines += _why_not_trigger(event, applicable, rule, ctx)
@@ -89,12 +89,6 @@ def _explain_not_applicable(finding: Finding, ctx: _Context) -> FindingExplanati
             "recorded, but as step 3 shows, none engaged the standard.)"
         )
     return FindingExplanation(finding, [], [step1, step2, step3, step4])
-
-
-def _applies_to_area(variant: Variant, area: str | None) -> bool:
-    if variant.area is not None:
-        return variant.area == area
-    return area not in variant.excluded_areas
 
 
 def _why_not_trigger(
