@@ -18,7 +18,6 @@ later output (slides, a web page) can reuse the reasoning without re-deriving it
 from __future__ import annotations
 
 import difflib
-import math
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,16 +43,14 @@ from ..rulebook.schema import (
     PrecedesCheck,
     RequiresCheck,
 )
-from ..audit import combined_status
 from ..clock import relation_after, relation_before, summary, windows_after, windows_before
-from ..verdicts import Verdict, event_label, human, iso_span, on_or_before, party_names, statement
+from ..verdicts import Verdict, event_label, human, iso_span, party_names, statement
 from ..verdicts import span as span_words
 from ..workdays import (
     working_days_after,
     bank_holiday_name,
     is_working_day,
     shift_days,
-    working_days_between,
 )
 
 Moment = date | datetime
