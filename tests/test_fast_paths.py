@@ -30,7 +30,7 @@ from auditor.engine.matches import Matches
 from auditor.engine.wire import wanted_values, wire_facts
 from auditor.errors import InputError
 from auditor.chronology.dates import EventDate
-from auditor.audit.verdicts import _model_key, rulebook_data
+from auditor.audit.prepared import _model_key, rulebook_data
 
 from .conftest import FOUNDING_CASE, ROOT
 from .strategies import chronologies
@@ -199,9 +199,9 @@ def test_rulebook_data_is_computed_once_per_rulebook_object(rulebook):
     key = id(other)
     del other, data
     gc.collect()
-    from auditor.audit import verdicts
+    from auditor.audit import prepared
 
-    assert key not in verdicts._DATA
+    assert key not in prepared._DATA
 
 
 def test_citation_keys_are_equal_exactly_when_the_citations_are(rulebook):
@@ -211,7 +211,8 @@ def test_citation_keys_are_equal_exactly_when_the_citations_are(rulebook):
 
 
 def test_one_verdict_gives_the_finding_the_general_merge_gives(rulebook, reference):
-    from auditor.audit.verdicts import party_names, verdicts_for
+    from auditor.audit.verdicts import verdicts_for
+    from auditor.audit.wording import party_names
 
     chrons = [load_chronology(FOUNDING_CASE, rulebook.vocabulary)]
     rng = random.Random(7)

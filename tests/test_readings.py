@@ -17,7 +17,9 @@ from auditor.chronology.loader import chronology_from_text
 from auditor.engine.facts import record_groups, scenario_facts, scenarios
 from auditor.audit.readings import judge_readings
 from auditor.synth import make_case
-from auditor.audit.verdicts import party_names, rulebook_data, statement, verdicts_for
+from auditor.audit.verdicts import verdicts_for
+from auditor.audit.wording import party_names, statement
+from auditor.audit.prepared import rulebook_data
 
 from .conflicting import with_conflicts
 from .conftest import FOUNDING_CASE, ROOT

@@ -16,7 +16,7 @@ from ..audit.run import AuditResult
 from ..status import DEPARTURES, JUDGED, LABELS
 from ..audit.findings import Finding, counts_phrase
 from ..audit.gaps import gap_lines, recording_gaps
-from ..audit.verdicts import event_label
+from ..audit.wording import event_label
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label

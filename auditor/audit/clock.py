@@ -35,6 +35,8 @@ from ..workdays import shift_days
 DAY = timedelta(days=1)
 END_OF_DAY = time(23, 59, 59)
 
+Moment = datetime | date  # a deadline is a moment for a limit in hours, else a whole day
+
 
 @dataclass(frozen=True)
 class When:
@@ -309,3 +311,17 @@ def summary(relations: list[Relation]) -> Relation:
     """One entry's relation over every possible day of the trigger: what some day allows, what every day does."""
     return Relation(any(r.outside for r in relations), any(r.in_time for r in relations),
                     bool(relations) and all(r.surely for r in relations), any(r.late for r in relations))
+
+
+# -- deadlines -----------------------------------------------------------------------------------
+
+def deadline(start: datetime, limit: Limit) -> Moment:
+    if limit.unit == "hours":
+        return start + timedelta(hours=limit.n)
+    return shift_days(start.date(), limit.n, limit.unit)
+
+
+def expected_by(moment: datetime, lead: Limit) -> Moment:
+    if lead.unit == "hours":
+        return moment - timedelta(hours=lead.n)
+    return shift_days(moment.date(), -lead.n, lead.unit)

@@ -24,7 +24,8 @@ from ..engine.facts import event_fact
 from ..chronology import Chronology, Event
 from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import All, Any_, Condition, Leaf, label
-from .verdicts import event_label, rulebook_data
+from .wording import event_label
+from .prepared import rulebook_data
 
 # A rule triggered by more kinds of entry than this reads its flag (`plan_breakdown`, `moved_area`) as a marker
 # that something happened, which any entry may carry; its absence is not a question to ask about each entry.

@@ -22,7 +22,9 @@ from .readings import Conflict, Judged, deciding, describe, judge_readings
 from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import label
 from ..status import DEPARTURES, SEVERITY
-from .verdicts import TOO_IMPRECISE, RulebookData, Verdict, party_names, rulebook_data, statement, verdicts_for
+from .verdicts import TOO_IMPRECISE, Verdict, verdicts_for
+from .wording import party_names, statement
+from .prepared import RulebookData, rulebook_data
 
 
 class Matcher(Protocol):
@@ -303,29 +305,8 @@ def _evidence(event: Event, role: str, chron: Chronology) -> Evidence:
 
 
 def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Finding:
-    data = rulebook_data(rulebook)
-    variants = data.variants_of[rule_id]
+    variants = rulebook_data(rulebook).variants_of[rule_id]
     end = chron.case.scoping.end
     variant = next((v for v in variants if v.in_force.contains(end)), variants[-1])
-    # The finding depends only on the variant in force and the case's jurisdiction and area.
-    key = (variant.key, chron.case.jurisdiction, chron.case.area)
-    fields = data.not_applicable.get(key)
-    if fields is None:
-        fields = data.not_applicable[key] = _not_applicable_fields(rulebook.rules[rule_id], variant, chron, data)
-    return Finding(**fields)
-
-
-def _not_applicable_fields(rule: Any, variant: Variant, chron: Chronology, data: RulebookData) -> dict[str, Any]:
-    trigger = ", ".join(variant.check.trigger.type).replace("-", " ")
-    where = " meeting the rule's conditions" if (variant.check.trigger.where or variant.check.when) else ""
-    if rule.jurisdiction != chron.case.jurisdiction:
-        text = f"This is a standard for {rule.jurisdiction}; the case's jurisdiction is {chron.case.jurisdiction}."
-    elif variant.area and variant.area != chron.case.area:
-        text = f"This is a local standard for {variant.area}; the case's area is {chron.case.area or 'not given'}."
-    else:
-        text = f"No {trigger}{where} is recorded in the chronology, so the standard did not apply."
     # Finding(**fields) validates afresh each time, so no list is shared between findings.
-    return {"id": rule.id, "rule_id": rule.id, "title": rule.title, "severity": variant.severity,
-            "theme": rule.theme, "agency": rule.agency, "status": "not-applicable", "statement": text,
-            "edition": variant.edition, "in_force": data.in_force[variant.key], "local": variant.local,
-            "citations": list(variant.cites), "editions": [data.applied[variant.key]], "trigger_date": "9999-12-31"}
+    return Finding(**rulebook_data(rulebook).not_applicable(variant, chron.case.jurisdiction, chron.case.area))

@@ -12,30 +12,25 @@ lateness is "later than expected by N working days".
 from __future__ import annotations
 
 import math
-import re
 from copy import copy
 from itertools import product
-import weakref
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from datetime import date, datetime, time
 from typing import Any
-
-from pydantic import BaseModel
 
 from ..engine.facts import Scenario, same_event_targets
 from ..engine.matches import Matches
-from .findings import AppliedEdition
 from ..chronology import Chronology, Event
 from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import describe, label
 from ..rulebook.schema import IncludesCheck, Limit, RequiresCheck
 from ..status import DEPARTURES
-from .clock import END_OF_DAY, Entry, Outcome, When, after_trigger, before_trigger, narrowed_by_links, read_first
+from .clock import (END_OF_DAY, Entry, Moment, Outcome, When, after_trigger, before_trigger, deadline, expected_by,
+                    narrowed_by_links, read_first)
 from ..chronology.model import reading_order
-from ..workdays import shift_days, working_days_after, working_days_between
-
-Moment = datetime | date
+from ..workdays import working_days_after, working_days_between
+from .prepared import RulebookData, rulebook_data
+from .wording import event_label, iso_span, span, statement
 
 
 @dataclass
@@ -58,72 +53,6 @@ class Verdict:
     # as judged (narrowed by links, clipped to the days it starts the clock) and the entries paired with it.
     when: When | None = None
     entries: list[Entry] = field(default_factory=list)
-
-
-class RulebookData:
-    """What a rulebook says the same way for every case, worked out once per rulebook object."""
-
-    def __init__(self, rulebook: Rulebook):
-        self.by_key = {v.key: v for v in rulebook.variants}
-        self.variants_of: dict[str, list[Variant]] = {}
-        for v in rulebook.variants:
-            self.variants_of.setdefault(v.rule.id, []).append(v)
-        self.in_force = {v.key: v.in_force.human() for v in rulebook.variants}
-        # AppliedEdition is frozen and holds only text, so findings can share one per variant.
-        self.applied = {v.key: AppliedEdition(label=v.edition, in_force=self.in_force[v.key])
-                        for v in rulebook.variants}
-        self.rule_ids = sorted(rulebook.rules)
-        self.agency_names = {a.id: a.name for a in rulebook.vocabulary.agencies}
-        self.not_applicable: dict[tuple[Any, ...], dict[str, Any]] = {}  # filled by audit._not_applicable
-        self.wanted = {v.key: " or ".join(event_label(t) for t in v.check.counterpart.type)
-                       for v in rulebook.variants if getattr(v.check, "counterpart", None) is not None}
-        # Each citation with a key that is equal exactly when the citations are (pydantic compares
-        # the type and the field values), so findings can drop repeated citations without comparing models.
-        self.cites = {v.key: [(_model_key(c), c) for c in v.cites] for v in rulebook.variants}
-        # Checks without `anchor` would go through pydantic's slow missing-attribute path every time.
-        self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
-        self.pairing = {v.key: pairing_of(v.check) for v in rulebook.variants}
-        self.before_their_link = rulebook.vocabulary.before_their_link
-
-
-def pairing_of(check: Any) -> str:
-    """How a rule pairs triggers with the entries that answer them (docs/rulebook-format.md, "Pairing")."""
-    chosen = getattr(check, "pairing", None)
-    if chosen:
-        return chosen
-    if getattr(check, "link", None):
-        return "linked"
-    return "nearest" if check.template in ("within", "follows") else "each"
-
-
-def _model_key(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return (type(value), tuple((k, _model_key(v)) for k, v in value.__dict__.items()),
-                _model_key(value.__pydantic_extra__), _model_key(getattr(value, "__pydantic_private__", None)))
-    if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_model_key(v) for v in value))
-    if isinstance(value, dict):
-        return (dict, tuple((k, _model_key(v)) for k, v in value.items()))
-    return value
-
-
-_DATA: dict[int, tuple[weakref.ref, RulebookData]] = {}
-
-
-def rulebook_data(rulebook: Rulebook) -> RulebookData:
-    """The `RulebookData` of this rulebook object (a rulebook is immutable once loaded)."""
-    key = id(rulebook)
-    entry = _DATA.get(key)
-    if entry is not None and entry[0]() is rulebook:
-        return entry[1]
-    data = RulebookData(rulebook)
-
-    def forget(ref: weakref.ref, key: int = key) -> None:
-        if _DATA.get(key, (None,))[0] is ref:
-            del _DATA[key]
-
-    _DATA[key] = (weakref.ref(rulebook, forget), data)
-    return data
 
 
 def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebook: Rulebook,
@@ -500,31 +429,7 @@ def _judge(variant: Variant, trigger: Event, matches: Matches, entries: list[Ent
     return verdict
 
 
-@cache
-def event_label(event_type: str) -> str:
-    return "recorded event" if event_type == "other" else label(event_type)
-
-
 # -- within / follows -----------------------------------------------------------------------------
-
-def deadline(start: datetime, limit: Limit) -> Moment:
-    if limit.unit == "hours":
-        return start + timedelta(hours=limit.n)
-    return shift_days(start.date(), limit.n, limit.unit)
-
-
-def on_or_before(moment: datetime, bound: Moment) -> bool:
-    """Is `moment` at or before `bound` (a whole day when `bound` is a date)?"""
-    return moment.date() <= bound if type(bound) is date else moment <= bound
-
-
-def human(moment: Moment) -> str:
-    return f"{moment:%d/%m/%Y}" if type(moment) is date else f"{moment:%d/%m/%Y %H:%M}"
-
-
-def span(lo: Moment, hi: Moment) -> str:
-    return human(lo) if lo == hi else f"between {human(lo)} and {human(hi)}"
-
 
 def _lateness(bound: Moment, actual: datetime, limit: Limit) -> tuple[int, str]:
     if limit.unit == "working-days":
@@ -602,17 +507,7 @@ def _verdict(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: 
     return Verdict(variant, a, status, values, b, figures, kind=kind)
 
 
-def iso_span(lo: Moment, hi: Moment) -> str:
-    return lo.isoformat() if lo == hi else f"{lo.isoformat()}/{hi.isoformat()}"
-
-
 # -- lead-time ------------------------------------------------------------------------------------
-
-def expected_by(moment: datetime, lead: Limit) -> Moment:
-    if lead.unit == "hours":
-        return moment - timedelta(hours=lead.n)
-    return shift_days(moment.date(), -lead.n, lead.unit)
-
 
 def _before(variant: Variant, b: Event, outcome: Outcome, memo: _Memo, values: dict[str, Any],
             when: When) -> Verdict:
@@ -689,67 +584,3 @@ def _related_values(values: dict[str, Any], check: Any, other: Event, names: dic
         values["recorded"] = ", ".join(shown) or "none"
 
 
-# -- wording --------------------------------------------------------------------------------------
-
-STATEMENTS: dict[tuple[str, str], str] = {
-    ("within", "released"): "The {release} {release_date} ({release_id}) decided {decided} on the {trigger} {trigger_date}: no {counterpart} was called for, so the standard did not apply.",
-    ("follows", "released"): "The {release} {release_date} ({release_id}) decided {decided} on the {trigger} {trigger_date}: no {counterpart} was called for, so the standard did not apply.",
-    ("within", "met"): "The {counterpart} {counterpart_date} was within {limit} of the {trigger} {trigger_date} (deadline {deadline}).",
-    ("within", "late"): "The {counterpart} {counterpart_date} was later than expected by {late}: the deadline was {deadline}, {limit} after the {trigger} {trigger_date}.",
-    ("within", "absent"): "No {counterpart} is evidenced in the chronology by the deadline of {deadline} ({limit} after the {trigger} {trigger_date}); searched to {chronology_end}.",
-    ("within", "possible"): "Whether the {counterpart} ({counterpart_date}) was within {limit} of the {trigger} ({trigger_date}) depends on exact dates the chronology does not give; the deadline is {deadline}.",
-    ("within", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come before the {trigger} {trigger_date}, or may answer another, so whether the {trigger} was answered within {limit} depends on exact dates the chronology does not give; the deadline is {deadline}.",
-    ("follows", "possible"): "Whether the {counterpart} ({counterpart_date}) followed the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
-    ("follows", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come before the {trigger} {trigger_date}, or may answer another, so whether anything followed it depends on exact dates the chronology does not give.",
-    ("follows", "open"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
-    ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
-    ("within", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to weigh against {limit} after the {trigger} {trigger_date}.",
-    ("follows", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether a {counterpart} followed the {trigger} {trigger_date}.",
-    ("lead-time", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came {ahead} the {trigger} {trigger_date}.",
-    ("precedes", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came before the {trigger} {trigger_date}.",
-    ("within", "possible-open"): "No {counterpart} is recorded by {chronology_end}, the end of the chronology; whether the deadline ({deadline}, {limit} after the {trigger} {trigger_date}) had passed by then depends on dates the chronology does not give.",
-    ("follows", "met"): "The {counterpart} {counterpart_date} followed the {trigger} {trigger_date}.",
-    ("follows", "absent"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
-    ("lead-time", "met"): "The {counterpart} {counterpart_date} was provided {ahead} the {trigger} {trigger_date} (expected by {expected_by}).",
-    ("lead-time", "late"): "The {counterpart} was provided {late} ({counterpart_date}), later than expected: the standard is {ahead} the {trigger} {trigger_date}, that is by {expected_by}.",
-    ("lead-time", "possible"): "Whether the {counterpart} ({counterpart_date}) came {ahead} the {trigger} ({trigger_date}) depends on times the chronology does not give (expected by {expected_by}).",
-    ("lead-time", "absent"): "No {counterpart} for the {trigger} {trigger_date} is evidenced in the chronology.",
-    ("lead-time", "possible-unanswered"): "The {counterpart} {counterpart_date} may have come after the {trigger} {trigger_date}, so whether one came {ahead} it depends on exact dates the chronology does not give (expected by {expected_by}).",
-    ("lead-time", "open"): "No {counterpart} for the {trigger} {trigger_date} is evidenced in the chronology.",
-    ("precedes", "met"): "The {counterpart} {counterpart_date} came before the {trigger} {trigger_date}.",
-    ("precedes", "possible"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
-    ("precedes", "absent"): "No {counterpart} is evidenced in the chronology before the {trigger} {trigger_date}.",
-    ("precedes", "possible-unanswered"): "Whether the {counterpart} ({counterpart_date}) came before the {trigger} ({trigger_date}) depends on exact dates the chronology does not give.",
-    ("precedes", "open"): "No {counterpart} is evidenced in the chronology before the {trigger} {trigger_date}.",
-    ("includes", "met"): "{value} among those recorded as {field} for the {trigger} {trigger_date}.",
-    ("includes", "absent"): "{value} not evidenced among those recorded as {field} for the {trigger} {trigger_date} (recorded: {recorded}).",
-    ("includes", "missing"): "Who was {field} for the {trigger} {trigger_date} is not recorded in the chronology.",
-    ("includes", "met-related"): "{value} among those recorded as {field} on the {counterpart} {counterpart_date}, for the {trigger} {trigger_date}.",
-    ("includes", "absent-related"): "{value} not evidenced among those recorded as {field} on the {counterpart} {counterpart_date}, for the {trigger} {trigger_date} (recorded: {recorded}).",
-    ("requires", "met"): "The {trigger} {trigger_date} evidences the expectation ({expectation}).",
-    ("requires", "met-related"): "The {counterpart} {counterpart_date}, about the same matter as the {trigger} {trigger_date}, evidences the expectation ({expectation}).",
-    ("requires", "absent-related"): "The {trigger} {trigger_date} does not record it, and the {counterpart} {counterpart_date}, about the same matter, records that the expectation was not met (expected: {expectation}).",
-    ("requires", "absent"): "The {trigger} {trigger_date} does not evidence what the standard expects (expected: {expectation}).",
-    ("requires", "missing"): "Whether the {trigger} {trigger_date} met the expectation (expected: {expectation}) is not recorded in the chronology ({missing}).",
-}
-_WORDING_FIELD = {"met": "met", "met-related": "met", "late": "breach", "absent": "breach",
-                  "absent-related": "breach", "possible": "possible",
-                  "possible-unanswered": "possible", "possible-open": "possible", "open": "not_evaluable",
-                  "too-imprecise": "not_evaluable",
-                  "missing": "not_evaluable"}
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-def statement(verdict: Verdict) -> str:
-    wording = _WORDING_FIELD.get(verdict.kind)  # a released trigger has no custom wording: the standard did not apply
-    custom = getattr(verdict.variant.rule.finding, wording) if wording else None
-    text = custom or STATEMENTS[(verdict.variant.check.template, verdict.kind)]
-    # Plain substitution, never str.format: rule text must not reach attribute lookups.
-    return _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)
-
-
-def party_names(chron: Chronology, rulebook: Rulebook) -> dict[str, str]:
-    """Agency names and pseudonyms by id, for sentences people read."""
-    names = {a.id: a.name for a in rulebook.vocabulary.agencies}
-    names.update({p.id: p.pseudonym for p in chron.case.people})
-    return names

@@ -106,7 +106,7 @@ def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
         rest = counts_phrase(Counter(f.status for f in result.findings), ("not-evaluable", "met", "not-applicable"))
         lines += ["", _wrap("Every finding in full: --all" + (f" ({rest} included)" if rest else "")
                             + "; or --status departure,met and so on. How a verdict was reached: "
-                            f"auditor explain CASE ID.", 0)]
+                            "auditor explain CASE ID.", 0)]
     lines += ["", _wrap(LIMITS, 0)]
     return "\n".join(lines) + "\n"
 

@@ -7,14 +7,13 @@ moment it was answered (or answered late), and the day a deadline passed with no
 
 The replay is built from a real audit (`AuditResult`), never from a second set of rules: statuses,
 statements and readings are the audit's own. Only the dates a clock runs to are worked out again,
-per reading, with the very functions `auditor.audit.verdicts` used, because a finding keeps the figures of
+per reading, with the very functions the audit used (`auditor.audit.clock` and `auditor.audit.wording`), because a finding keeps the figures of
 its worst reading only and the replay needs each reading's clock (the founding case's conference
 clock runs to 23/05/2012 on the police record and to 15/06/2012 on children's social care's).
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +30,9 @@ from ..reports.render import LIMITS, environment, summary_counts
 from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import describe, label
 from ..rulebook.schema import IncludesCheck, RequiresCheck
-from ..audit.verdicts import deadline, event_label, expected_by, human, iso_span, span, party_names, rulebook_data, statement
+from ..audit.wording import event_label, human, iso_span, span, party_names, statement
+from ..audit.prepared import rulebook_data
+from ..audit.clock import deadline, expected_by
 from ..words import count
 
 # What an item on a step says happened to an obligation. "opens" starts a clock or an expectation

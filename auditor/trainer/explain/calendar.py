@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ...rulebook.schema import Limit, PrecedesCheck
-from ...audit.verdicts import Verdict, event_label, human, iso_span
-from ...audit.verdicts import span as span_words
+from ...audit.verdicts import Verdict
+from ...audit.wording import event_label, human, iso_span
+from ...audit.wording import span as span_words
 from ...workdays import bank_holiday_name, is_working_day, shift_days
 from .context import _Context, _short, _types, _weekday_day
 from .model import Arithmetic, Item, Line, Moment, Reading, Step, _ONE

@@ -11,7 +11,7 @@ from ...chronology import Chronology, Event
 from ...rulebook import Rulebook
 from ...rulebook.conditions import All, Any_, Condition, Leaf, describe, label
 from ...rulebook.schema import Citation
-from ...audit.verdicts import event_label, party_names
+from ...audit.wording import event_label, party_names
 from .model import Line
 
 class _Context:

@@ -9,8 +9,8 @@ from ...engine.plan import plan_variant
 from ...audit.findings import Finding
 from ...chronology import Event
 from ...rulebook import Variant
-from ...audit.verdicts import event_label
-from ...audit.verdicts import span as span_words
+from ...audit.wording import event_label
+from ...audit.wording import span as span_words
 from .context import _Context, _condition_lines, _short, _types
 from .model import FindingExplanation, Line, Step
 from .steps import _edition_lines, _local_lines, _overlaps, _step_standard

@@ -6,7 +6,8 @@ from __future__ import annotations
 from ...audit.findings import Finding
 from ...status import LABELS, SEVERITY
 from ...rulebook import Variant
-from ...audit.verdicts import Verdict, event_label, human, statement
+from ...audit.verdicts import Verdict
+from ...audit.wording import event_label, human, statement
 from .calendar import _bounds
 from .context import _Context, _short
 from .model import Item, Moment, Reading, Step

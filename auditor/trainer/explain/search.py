@@ -12,7 +12,8 @@ from ...chronology import Chronology, Event
 from ...rulebook.conditions import describe, label
 from ...rulebook.schema import IncludesCheck, Limit, PrecedesCheck, RequiresCheck
 from ...audit.clock import relation_after, relation_before, summary, windows_after, windows_before
-from ...audit.verdicts import Verdict, event_label, human, statement
+from ...audit.verdicts import Verdict
+from ...audit.wording import event_label, human, statement
 from ...workdays import working_days_after, shift_days
 from .context import _Context, _MISSING, _condition_lines, _first_failing, _short, _types, _value_words
 from .model import Item, Moment, Reading, Step

@@ -10,8 +10,9 @@ from ...rulebook import Variant
 from ...rulebook.catalogue import describe_check
 from ...rulebook.conditions import label
 from ...rulebook.schema import InForce, Limit
-from ...audit.verdicts import Verdict, event_label
-from ...audit.verdicts import span as span_words
+from ...audit.verdicts import Verdict
+from ...audit.wording import event_label
+from ...audit.wording import span as span_words
 from .context import _Context, _cite_text, _condition_lines, _date_as_range, _short, _source, _types
 from .model import Item, Line, SEVERITY_WORDS, Step
 
