@@ -110,7 +110,7 @@ def report_command(
     result = audit_path(case, book, engine.value, trace=True)  # the trace tells what entries do not record
     chosen, digest = {}, ""
     if decisions is not None:
-        chosen = load_decisions(decisions, result)
+        chosen = load_decisions(decisions, result, book.aliases)
         digest = sha256_hex(read_source(decisions)[0])
     appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest)
     for warning in appendix.identifier_warnings:

@@ -11,6 +11,7 @@ import typer
 from ..engine import open_matcher
 from ..errors import InputError, Problem
 from ..rulebook import load_rulebook
+from ..rulebook.loader import INDEX
 from ..words import count
 from .app import RULES_OPTION, Engine, rules_app, write_output
 
@@ -135,7 +136,7 @@ def rules_check(path: Optional[Path] = typer.Argument(None, metavar="PATH", help
 
 
 @rules_app.command("test")
-def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Rulebook folder, or one rule file inside it (default: the installed rulebook)."),
+def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Rulebook folder, or a folder or rule file inside it (default: the installed rulebook)."),
                rule: Optional[list[str]] = typer.Option(None, "--rule", help="Only this rule's examples (repeatable)."),
                engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher for the examples.")) -> None:
     """Run each rule's examples and report every one whose audit differs from what it expects.
@@ -144,7 +145,9 @@ def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help=
 
       auditor rules test rules/
 
-      auditor rules test rules/national/child-protection-conferences.yaml
+      auditor rules test rules/england/child-protection-conferences/
+
+      auditor rules test rules/england/child-protection-conferences/icpc-within-15-working-days.yaml
 
       auditor rules test --rule icpc-within-15-working-days
     """
@@ -154,7 +157,8 @@ def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help=
     book = load_rulebook(root)
     wanted = set(book.rules)
     if only_file is not None:
-        wanted = {rid for rid, origin in book.origins.items() if Path(origin.file).resolve() == only_file}
+        wanted = {rid for rid, origin in book.origins.items()
+                  if only_file in (Path(origin.file).resolve(), *Path(origin.file).resolve().parents)}
     if rule:
         unknown = sorted(set(rule) - set(book.rules))
         if unknown:
@@ -175,9 +179,12 @@ def rules_test(path: Optional[Path] = typer.Argument(None, metavar="PATH", help=
 
 
 def _rulebook_root(path: Optional[Path]) -> tuple[Optional[Path], Optional[Path]]:
-    """A rule file stands for its own rules within the rulebook folder above it (the one with rulebook.yaml)."""
-    if path is None or path.is_dir() or not path.exists():
+    """A rule file, or a folder inside a rulebook, stands for its own rules within the rulebook folder above it
+    (the one with rulebook.yaml); a folder's index.yaml stands for the folder."""
+    if path is None or not path.exists() or (path / "rulebook.yaml").is_file():
         return path, None
+    if path.name == INDEX:
+        path = path.parent
     for folder in path.resolve().parents:
         if (folder / "rulebook.yaml").is_file():
             return folder, path.resolve()

@@ -51,6 +51,15 @@ def _edition_lines(rule: Any, dated: list[tuple[str, date, date]]) -> list[Line]
     """Each edition with its in-force period, marking which of the `dated`
     (label, first day, last day) it contains."""
     out = []
+    setter: dict[str, str] = {}  # each parameter an edition set, and the label of the latest to set it so far
+    inherited: dict[int, list[str]] = {}
+    for edition in sorted(rule.editions, key=lambda e: e.in_force.start):
+        by_label: dict[str, list[str]] = {}
+        for key, label in setter.items():
+            if key not in edition.params:
+                by_label.setdefault(label, []).append(key)
+        inherited[id(edition)] = [f"the {' and '.join(keys)} set by {label}" for label, keys in by_label.items()]
+        setter.update({key: edition.label for key in edition.params})
     for edition in rule.editions:
         inside = [
             f"{what} ({span_words(lo, hi)})"
@@ -63,6 +72,8 @@ def _edition_lines(rule: Any, dated: list[tuple[str, date, date]]) -> list[Line]
             if edition.params
             else ""
         )
+        if inherited[id(edition)]:  # parameters persist into later editions until one changes them
+            own += f" (it keeps {'; '.join(inherited[id(edition)])})"
         out.append(
             Line(f"{edition.label}: in force {edition.in_force.human()}{own}{mark}", 1)
         )
