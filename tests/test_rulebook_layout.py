@@ -187,3 +187,27 @@ def test_the_package_installs_every_rule_file():
                if not any(fnmatch.fnmatch(p.relative_to(RULES).as_posix(), pat) and
                           p.relative_to(RULES).as_posix().count("/") == pat.count("/") for pat in patterns)]
     assert not missing
+
+
+def test_the_rule_reference_page_is_generated_from_the_rulebook_and_covers_every_template_and_operator(rulebook):
+    from auditor.reports.rule_reference import reference_markdown
+    from auditor.rulebook.conditions import OPS
+    from auditor.rulebook.schema import TEMPLATES
+
+    page = reference_markdown(rulebook)
+    assert (ROOT / "docs" / "rule-reference.md").read_text() == page, "run scripts/rule_reference.py"
+    for template in TEMPLATES:
+        assert f"### `{template}`" in page and "No shipped rule uses this template" not in page
+    for op in OPS:
+        assert f"| `{op}` |" in page
+
+
+def test_the_reference_pages_illustrations_are_conditions_the_loader_accepts(rulebook):
+    from auditor.files.reading import Document
+    from auditor.reports.rule_reference import _illustration
+    from auditor.rulebook.conditions import parse_condition
+    from auditor.rulebook.loader import _condition_problems
+
+    for op in ("not_empty", "gt", "gte", "lt", "lte"):
+        condition = parse_condition(_illustration(rulebook, op))
+        assert not _condition_problems(condition, Document("x", {}), (), rulebook.vocabulary), op
