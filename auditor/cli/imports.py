@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
           auditor audit case.yaml
         """
-        from ..importing.classify import load_classifier
+        from ..importing.classification import load_classifier
         from ..importing.importer import import_table
         from ..importing.inspect import describe
         from ..importing.profile import load_profile

@@ -29,7 +29,7 @@ import yaml
 from ..errors import InputError, Problem
 from ..files.writing import atomic_writer
 from ..chronology.vocabulary import Vocabulary
-from .classify import Classifier, LinkRule
+from .classification import Classifier, LinkRule
 from .profile import ROLES, Profile, column_index, fold, slug
 from .tables import Row, iter_rows
 from .written_dates import DateProblem, WrittenDate, parse_written_date

@@ -55,9 +55,9 @@ def _edition_lines(rule: Any, dated: list[tuple[str, date, date]]) -> list[Line]
     inherited: dict[int, list[str]] = {}
     for edition in sorted(rule.editions, key=lambda e: e.in_force.start):
         by_label: dict[str, list[str]] = {}
-        for key, label in setter.items():
+        for key, setter_label in setter.items():
             if key not in edition.params:
-                by_label.setdefault(label, []).append(key)
+                by_label.setdefault(setter_label, []).append(key)
         inherited[id(edition)] = [f"the {' and '.join(keys)} set by {label}" for label, keys in by_label.items()]
         setter.update({key: edition.label for key in edition.params})
     for edition in rule.editions:
