@@ -58,7 +58,7 @@ def _edition_lines(rule: Any, dated: list[tuple[str, date, date]]) -> list[Line]
         for key, setter_label in setter.items():
             if key not in edition.params:
                 by_label.setdefault(setter_label, []).append(key)
-        inherited[id(edition)] = [f"the {' and '.join(keys)} set by {label}" for label, keys in by_label.items()]
+        inherited[id(edition)] = [f"the {' and '.join(keys)} set by {who}" for who, keys in by_label.items()]
         setter.update({key: edition.label for key in edition.params})
     for edition in rule.editions:
         inside = [
