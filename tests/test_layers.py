@@ -14,14 +14,16 @@ from .conftest import ROOT
 PACKAGE = ROOT / "auditor"
 
 # From the bottom up: what each part of the package may import is below it or beside it.
-LAYERS: list[set[str]] = [
+LAYERS: list[set[str]] = [  # as drawn in docs/architecture.md ("The house")
     {"__init__", "errors", "limits", "words", "status", "workdays", "disjoint"},  # foundations
     {"files"},  # reading (YAML and JSON with lines), validation messages, writing outputs
-    {"chronology"},  # the case chronology: model, dates, vocabulary, loader
+    {"chronology", "synth"},  # the case chronology: model, dates, vocabulary, loader; synthetic cases
     {"rulebook"},
     {"engine"},  # matching, in durable-rules and the reference evaluator
-    {"audit"},  # readings, verdicts, windows, findings, what is not recorded, the rules' examples
-    {"synth", "appendix", "reports", "importing", "board"},  # what users read, and the import of their tables
+    {"audit"},  # readings, verdicts, windows, wording, findings, what is not recorded, the rules' examples
+    {"appendix"},  # the appendix model
+    {"reports"},  # renderers and templates
+    {"importing", "board"},  # a panel's table in; the board pack out
     {"batch", "trainer"},
     {"cli", "__main__"},  # the command line: nothing imports it
 ]
