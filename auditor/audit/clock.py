@@ -221,8 +221,8 @@ def windows_before(trigger: When, lead: Limit | None, lookback: Limit | None) ->
             by_lo = by_hi = datetime.combine(shift_days(day, -lead.n, lead.unit), END_OF_DAY)
         earliest = None
         if lookback is not None:
-            earliest = (t.lo - timedelta(hours=lookback.n) if lookback.unit == "hours"
-                        else datetime.combine(shift_days(day, -lookback.n, lookback.unit), time.min))
+            start = search_start(t.lo, lookback)
+            earliest = start if type(start) is datetime else datetime.combine(start, time.min)
         yield Window(t, by_lo, by_hi, earliest)
 
 
@@ -325,3 +325,10 @@ def expected_by(moment: datetime, lead: Limit) -> Moment:
     if lead.unit == "hours":
         return moment - timedelta(hours=lead.n)
     return shift_days(moment.date(), -lead.n, lead.unit)
+
+
+def search_start(moment: datetime, lookback: Limit) -> Moment:
+    """Where a `precedes` search window opens: `lookback` before the trigger (a moment in hours, else a day)."""
+    if lookback.unit == "hours":
+        return moment - timedelta(hours=lookback.n)
+    return shift_days(moment.date(), -lookback.n, lookback.unit)

@@ -8,7 +8,8 @@ from ...rulebook.schema import Limit, PrecedesCheck
 from ...audit.verdicts import Verdict
 from ...audit.wording import event_label, human, iso_span
 from ...audit.wording import span as span_words
-from ...workdays import bank_holiday_name, is_working_day, shift_days
+from ...audit.clock import deadline, expected_by
+from ...workdays import bank_holiday_name, is_working_day
 from .context import _Context, _short, _types, _weekday_day
 from .model import Arithmetic, Item, Line, Moment, Reading, Step, _ONE
 from .search import _lookback_start, _matches_audit
@@ -63,14 +64,12 @@ def _non_working(start: date, end: date) -> tuple[tuple[date, str], ...]:
 def _count(
     trigger_id: str, start: datetime, span: Limit, backwards: bool, role: str
 ) -> Arithmetic:
-    n = -span.n if backwards else span.n
+    result: Moment = expected_by(start, span) if backwards else deadline(start, span)  # the audit's own arithmetic
     if span.unit == "hours":
-        result: Moment = start + timedelta(hours=n)
         return Arithmetic(
             role, trigger_id, start, span.human(), span.unit, backwards, (), (), result
         )
     day = start.date()
-    result = shift_days(day, n, span.unit)
     counted: tuple[date, ...] = ()
     skipped: tuple[tuple[date, str], ...] = ()
     if span.unit == "working-days":

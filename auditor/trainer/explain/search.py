@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from ...engine.expr import from_condition, holds
 from ...engine.facts import Scenario
@@ -11,10 +11,10 @@ from ...audit.findings import Finding
 from ...chronology import Chronology, Event
 from ...rulebook.conditions import describe, label
 from ...rulebook.schema import IncludesCheck, Limit, PrecedesCheck, RequiresCheck
-from ...audit.clock import relation_after, relation_before, summary, windows_after, windows_before
+from ...audit.clock import relation_after, relation_before, search_start, summary, windows_after, windows_before
 from ...audit.verdicts import Verdict
 from ...audit.wording import event_label, human, statement
-from ...workdays import working_days_after, shift_days
+from ...workdays import working_days_after
 from .context import _Context, _MISSING, _condition_lines, _first_failing, _short, _types, _value_words
 from .model import Item, Moment, Reading, Step
 
@@ -27,10 +27,8 @@ def _matches_audit(reading: Reading, template: str) -> str:
 
 
 def _lookback_start(event: Event, lookback: Limit) -> Moment:
-    """The start of a `precedes` search window, as `plan.lookback_bound` sets it."""
-    if lookback.unit == "hours":
-        return event.date.earliest - timedelta(hours=lookback.n)
-    return shift_days(event.date.earliest.date(), -lookback.n, lookback.unit)
+    """The start of a `precedes` search window, from the trigger's earliest moment, as the audit's clock sets it."""
+    return search_start(event.date.earliest, lookback)
 
 
 def _step_search(
