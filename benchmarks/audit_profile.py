@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from engine_throughput import make_case
 
-import auditor.audit
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text
+import auditor.audit.run
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine.plan import plan_variant
 from auditor.rulebook import load_rulebook
 
@@ -57,7 +57,7 @@ def _timed_facts(inner: Any) -> Any:
     return facts
 
 
-auditor.audit.scenario_facts = _timed_facts(auditor.audit.scenario_facts)  # type: ignore[attr-defined]
+auditor.audit.run.scenario_facts = _timed_facts(auditor.audit.run.scenario_facts)  # type: ignore[attr-defined]
 
 
 _NOW = time.process_time

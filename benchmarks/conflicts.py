@@ -1,4 +1,4 @@
-"""How the audit of one case grows with its conflicting records (auditor.readings).
+"""How the audit of one case grows with its conflicting records (auditor.audit.readings).
 
 Run: python benchmarks/conflicts.py [--pairs 0 4 6 7 12] [--runs 3]
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import durable_rules_engine as c_core
 
-from auditor.chronology_loader import chronology_from_text
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine import durable_engine
 from auditor.engine.facts import scenario_facts, scenarios
 from auditor.engine.plan import plan_variant

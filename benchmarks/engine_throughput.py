@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.chronology_loader import chronology_from_text  # noqa: E402
+from auditor.chronology.loader import chronology_from_text  # noqa: E402
 from auditor.engine.facts import scenario_facts, scenarios  # noqa: E402
 from auditor.engine.plan import plan_variant  # noqa: E402
 from auditor.engine.reference import ReferenceEngine  # noqa: E402

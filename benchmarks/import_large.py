@@ -90,7 +90,7 @@ def _write_docx(table: list[list[str]], path: Path) -> None:
 
 def measure(table: Path, profile: Path, out: Path) -> None:
     """In a child process: import, then print seconds and peak memory."""
-    from auditor.importing.classify import load_classifier
+    from auditor.importing.classification import load_classifier
     from auditor.importing.importer import import_table
     from auditor.importing.profile import load_profile
     from auditor.rulebook import load_rulebook

@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.importing.classify import load_classifier  # noqa: E402
+from auditor.importing.classification import load_classifier  # noqa: E402
 from auditor.rulebook import load_rulebook  # noqa: E402
 
 OTHER = "other"

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.output import stable_zip  # noqa: E402
+from auditor.files.writing import stable_zip  # noqa: E402
 
 OUT = ROOT / "fixtures" / "import"
 STAMP = (2026, 11, 25, 0, 0, 0)

@@ -22,8 +22,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.audit import AuditResult, audit  # noqa: E402
-from auditor.chronology_loader import load_chronology  # noqa: E402
+from auditor.audit.run import AuditResult, audit  # noqa: E402
+from auditor.chronology.loader import load_chronology  # noqa: E402
 from auditor.engine import engine_version, open_matcher  # noqa: E402
 from auditor.rulebook import load_rulebook  # noqa: E402
 

@@ -212,8 +212,8 @@ class Target:
             self.durable.close()
 
     def chronology(self, text: str, name: str, tally: Tally, render: bool = False) -> None:
-        from auditor.audit import audit
-        from auditor.chronology_loader import chronology_from_text
+        from auditor.audit.run import audit
+        from auditor.chronology.loader import chronology_from_text
         from auditor.errors import EngineCrash, InputError
         from auditor.reports import render as render_findings
 
@@ -280,7 +280,7 @@ def fuzz_rulebooks(count: int, seed: int, on_progress: Callable[[int], None] | N
     from auditor.engine.plan import plan_variant
     from auditor.engine.reference import ReferenceEngine
     from auditor.errors import InputError
-    from auditor.rule_tests import run_all
+    from auditor.audit.examples import run_all
     from auditor.rulebook import load_rulebook
     from auditor.rulebook.catalogue import coverage_problems
 

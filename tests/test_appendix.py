@@ -10,8 +10,8 @@ import yaml
 from auditor.appendix.decisions import Decision, decisions_template, dump_decisions, load_decisions
 from auditor.appendix.model import build_appendix, prose_date
 from auditor.appendix.redaction import Redactor, likely_identifiers
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.errors import InputError
 from auditor.reports.appendix import render_appendix
 

@@ -17,8 +17,8 @@ from docx.shared import Cm
 
 from auditor.appendix.decisions import Decision
 from auditor.appendix.model import build_appendix
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.reports.appendix import render_appendix
 
 from .conftest import FOUNDING_CASE, ROOT

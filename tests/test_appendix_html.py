@@ -17,8 +17,8 @@ import pytest
 
 from auditor.appendix.decisions import Decision
 from auditor.appendix.model import build_appendix
-from auditor.audit import audit, sha256_hex
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.audit.run import audit, sha256_hex
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.reports.appendix import render_appendix
 
 from .conftest import FOUNDING_CASE

@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditor.chronology_loader import chronology_from_text
+from auditor.chronology.loader import chronology_from_text
 from auditor.errors import InputError
 from auditor.rulebook import load_rulebook
 

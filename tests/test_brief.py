@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from auditor.audit import audit
-from auditor.chronology_loader import load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import load_chronology
 from auditor.trainer.brief import QUESTIONS, TOP, build_briefing, render_briefing
 
 from .conftest import FOUNDING_CASE
@@ -46,7 +46,7 @@ def test_three_reflective_questions_come_from_the_rules_involved_in_turn(briefin
 def test_a_case_with_no_departures_falls_back_on_the_rulebooks_questions(rulebook, reference):
     import json
 
-    from auditor.chronology_loader import chronology_from_text
+    from auditor.chronology.loader import chronology_from_text
 
     text = json.dumps({"case": {"id": "quiet", "title": "Quiet", "jurisdiction": "england",
                                 "scoping": {"from": "2012-01-01", "to": "2012-12-31"}},

@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from auditor.errors import InputError
-from auditor.importing.classify import COLUMN, Classification, Classifier, default_classification_path, load_classifier
-from auditor.vocabulary import Vocabulary
+from auditor.importing.classification import (COLUMN, Classification, Classifier, default_classification_path,
+                                              load_classifier)
+from auditor.chronology.vocabulary import Vocabulary
 
 from .conftest import RULES
 

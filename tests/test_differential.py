@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.engine.facts import scenario_facts, scenarios
 
 from .conftest import ROOT

@@ -7,11 +7,11 @@ import textwrap
 
 import pytest
 
-from auditor.chronology_loader import chronology_from_text
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine.durable_engine import compile_ruleset
 from auditor.engine.facts import scenario_facts, scenarios
-from auditor.model import Chronology
-from auditor.rule_tests import chronology_for
+from auditor.chronology import Chronology
+from auditor.rulebook.examples import chronology_for
 
 from .conftest import ROOT
 

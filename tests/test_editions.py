@@ -2,8 +2,8 @@
 
 import json
 
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text
 
 
 def run(rulebook, matcher, events, area=None):

@@ -1,7 +1,7 @@
 """`auditor explain`: the explanation must be the audit's own reasoning, faithfully.
 
 In-process tests use the session's one durable-rules engine (conftest); command-line
-tests run the command in a subprocess, registering it on the app as `auditor.cli` will.
+tests run the command in a subprocess, through the real entry point.
 """
 
 from __future__ import annotations
@@ -12,23 +12,16 @@ from datetime import date
 
 import pytest
 
-from auditor.audit import audit
-from auditor.chronology_loader import load_chronology
-from auditor.trainer.explain import (
-    UnknownFinding,
-    build_explanation,
-    explain_chronology,
-    render_markdown,
-    render_text,
-)
+from auditor.audit.run import audit
+from auditor.chronology.loader import load_chronology
+from auditor.trainer.explain import UnknownFinding, build_explanation, explain_chronology, render_markdown, render_text
 from auditor.workdays import bank_holiday_name
 
 from .conftest import FOUNDING_CASE
 
 ICPC = "icpc-within-15-working-days@E039+E044"
 RUN_EXPLAIN = (
-    "import sys; from auditor.cli import app, main; "
-    "from auditor.trainer.explain_cli import register; register(app); main()"
+    "import sys; from auditor.cli import main; main()"
 )
 
 

@@ -21,16 +21,16 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 
-from auditor import sourcemap
-from auditor.audit import _merged, _single, audit
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.files import reading as sourcemap
+from auditor.audit.run import _merged, _single, audit
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.engine.expr import holds, required_values
 from auditor.engine.facts import epoch, record_groups, scenario_facts, scenarios
 from auditor.engine.matches import Matches
 from auditor.engine.wire import wanted_values, wire_facts
 from auditor.errors import InputError
-from auditor.model.dates import EventDate
-from auditor.verdicts import _model_key, rulebook_data
+from auditor.chronology.dates import EventDate
+from auditor.audit.prepared import _model_key, rulebook_data
 
 from .conftest import FOUNDING_CASE, ROOT
 from .strategies import chronologies
@@ -180,7 +180,7 @@ def test_the_line_map_is_built_only_when_a_problem_is_reported(rulebook):
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(chronologies())
 def test_the_fast_validation_gives_the_chronology_the_detailed_one_gives(rulebook, data):
-    from auditor.chronology_loader import _detailed
+    from auditor.chronology.loader import _detailed
 
     text = json.dumps(data)
     assert chronology_from_text(text, "g.json", rulebook.vocabulary) == _detailed(
@@ -199,9 +199,9 @@ def test_rulebook_data_is_computed_once_per_rulebook_object(rulebook):
     key = id(other)
     del other, data
     gc.collect()
-    from auditor import verdicts
+    from auditor.audit import prepared
 
-    assert key not in verdicts._DATA
+    assert key not in prepared._DATA
 
 
 def test_citation_keys_are_equal_exactly_when_the_citations_are(rulebook):
@@ -211,7 +211,8 @@ def test_citation_keys_are_equal_exactly_when_the_citations_are(rulebook):
 
 
 def test_one_verdict_gives_the_finding_the_general_merge_gives(rulebook, reference):
-    from auditor.verdicts import party_names, verdicts_for
+    from auditor.audit.verdicts import verdicts_for
+    from auditor.audit.wording import party_names
 
     chrons = [load_chronology(FOUNDING_CASE, rulebook.vocabulary)]
     rng = random.Random(7)
@@ -327,7 +328,7 @@ def test_the_catch_all_never_fires_and_no_rule_decides_missing(plans):
 def test_isolated_engine_matches_as_the_reference_does():
     # In a fresh process: a child forked from this one would inherit the test session's engine (trap 2).
     script = textwrap.dedent(f"""
-        from auditor.chronology_loader import load_chronology
+        from auditor.chronology.loader import load_chronology
         from auditor.engine.facts import scenario_facts, scenarios
         from auditor.engine.isolation import IsolatedEngine
         from auditor.engine.plan import plan_variant
@@ -354,7 +355,7 @@ def test_founding_case_audits_alike_on_both_engines(rulebook, durable, reference
 # -- dates ---------------------------------------------------------------------------------------------
 
 def test_parsed_date_texts_are_cached_but_not_shared():
-    from auditor.model.dates import _parse_text
+    from auditor.chronology.dates import _parse_text
 
     first, second = _parse_text("2012-06-11"), _parse_text("2012-06-11")
     assert first == second and first is not second

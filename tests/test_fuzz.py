@@ -5,8 +5,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text
 from auditor.errors import InputError
 
 from .strategies import chronologies

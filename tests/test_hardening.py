@@ -19,12 +19,12 @@ import pytest
 import yaml
 
 from auditor.board.writers import _csv, errors_csv, safe_cell
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.engine.facts import scenario_facts, scenarios
 from auditor.engine.reference import ReferenceEngine
 from auditor.errors import InputError
 from auditor.limits import Limits, parse_limits, set_limits
-from auditor.sourcemap import load_text
+from auditor.files.reading import load_text
 
 from .conftest import FOUNDING_CASE, RULES
 
@@ -236,7 +236,7 @@ def test_rules_check_catches_what_would_fail_later(tmp_path, change, words):
 
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
-    target = rules / "national" / "child-protection-conferences.yaml"
+    target = rules / "england" / "child-protection-conferences" / "icpc-within-15-working-days.yaml"
     text = target.read_text()
     assert change[0] in text
     target.write_text(text.replace(change[0], change[1], 1))
@@ -248,7 +248,7 @@ def test_a_mapping_as_a_condition_value_and_a_bad_example_date_are_refused_by_th
 
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
-    rule = rules / "national" / "zz-hostile.yaml"
+    rule = rules / "england" / "zz-hostile.yaml"  # a family file beside the family folders
     rule.write_text(textwrap_rule(eq="{x: 1}", date="2012-06-11"))
     refused(cli("rules", "check", str(rules)), "zz-hostile.yaml", "not a mapping")
     rule.write_text(textwrap_rule(eq="true", date="2012-02-30"))
@@ -262,7 +262,7 @@ def test_an_example_that_repeats_an_event_id_is_refused_by_the_loader(tmp_path):
 
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
-    rule = rules / "national" / "zz-hostile.yaml"
+    rule = rules / "england" / "zz-hostile.yaml"  # a family file beside the family folders
     text = textwrap_rule(eq="true", date="2012-06-11")
     twice = "events: [{id: d, type: dash-risk-assessment, date: 2012-06-11, agency: police, attrs: {history_checked: true}}]"
     assert twice in text
@@ -343,7 +343,7 @@ def test_a_writer_killed_mid_file_leaves_nothing_in_the_folder(tmp_path):
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
-        "from auditor.output import atomic_writer\n"
+        "from auditor.files.writing import atomic_writer\n"
         "with atomic_writer(Path(sys.argv[1]) / 'imported.yaml') as handle:\n"
         "    handle.write('events:\\n' * 200000)\n"
         "    handle.flush()\n"

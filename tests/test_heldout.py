@@ -11,8 +11,8 @@ import importlib.util
 import pytest
 import yaml
 
-from auditor.audit import audit
-from auditor.chronology_loader import load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import load_chronology
 
 from .conftest import ROOT
 

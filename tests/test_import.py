@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditor.audit import audit
-from auditor.chronology_loader import load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import load_chronology
 from auditor.errors import InputError
-from auditor.importing.classify import load_classifier
+from auditor.importing.classification import load_classifier
 from auditor.importing.importer import import_table
 from auditor.importing.profile import load_profile
 from auditor.importing.report import import_report_markdown

@@ -9,13 +9,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.importing.written_dates import (
-    DateProblem,
-    WrittenDate,
-    parse_written_date,
-    parse_written_time,
-)
-from auditor.model.dates import EventDate
+from auditor.importing.written_dates import DateProblem, WrittenDate, parse_written_date, parse_written_time
+from auditor.chronology.dates import EventDate
 
 D = date.fromisoformat
 MAY_22 = D("2016-05-22")  # a Sunday

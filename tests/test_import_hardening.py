@@ -14,12 +14,11 @@ import pytest
 import yaml
 
 from auditor.errors import InputError
-from auditor.importing import tables
-from auditor.importing.classify import load_classifier
+from auditor.importing.classification import load_classifier
 from auditor.importing.importer import import_table
 from auditor.importing.profile import load_profile
 from auditor.importing.report import import_report_markdown, summary_line
-from auditor.importing.tables import MAX_CELL_CHARS, MAX_WORD_COLUMNS, iter_rows, list_tables
+from auditor.importing.tables import MAX_CELL_CHARS, MAX_WORD_COLUMNS, iter_rows, list_tables, zip_package
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -413,7 +412,7 @@ def test_each_damaged_or_hostile_file_is_an_input_error(tmp_path, name):
 
 
 def test_the_element_budget_stops_a_part_of_endless_markup(tmp_path, monkeypatch):
-    monkeypatch.setattr(tables, "MAX_PART_ELEMENTS", 1_000)
+    monkeypatch.setattr(zip_package, "MAX_PART_ELEMENTS", 1_000)  # read where it is enforced
     path = package(tmp_path / "markup.xlsx", xlsx_parts("<row/>" * 2_000))
     (problem,) = refused(path).problems
     assert "1,000 XML elements" in problem.message and "Chronology" in problem.message

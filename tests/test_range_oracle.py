@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.audit import audit, combined_status
-from auditor.model import Chronology, EventDate
-from auditor.rule_tests import chronology_for
+from auditor.audit.run import audit, combined_status
+from auditor.chronology import Chronology, EventDate
+from auditor.rulebook.examples import chronology_for
 
 WORLDS = 400  # the most concrete chronologies the oracle builds for one example
 

@@ -1,4 +1,4 @@
-"""Readings of conflicting records, factorised (auditor.readings): each finding judged under the combinations
+"""Readings of conflicting records, factorised (auditor.audit.readings): each finding judged under the combinations
 of the conflicts that bear on it gives, for every full reading of the case, what judging that whole reading
 gives; no case is refused for its number of conflicts; only readings that change a finding are stated."""
 
@@ -11,13 +11,15 @@ import sys
 import pytest
 import yaml
 
-from auditor import readings
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text
+from auditor.audit import readings
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine.facts import record_groups, scenario_facts, scenarios
-from auditor.readings import judge_readings
+from auditor.audit.readings import judge_readings
 from auditor.synth import make_case
-from auditor.verdicts import party_names, rulebook_data, statement, verdicts_for
+from auditor.audit.verdicts import verdicts_for
+from auditor.audit.wording import party_names, statement
+from auditor.audit.prepared import rulebook_data
 
 from .conflicting import with_conflicts
 from .conftest import FOUNDING_CASE, ROOT

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.appendix.model import build_appendix
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_document
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_document
 from auditor.reports.appendix import render_appendix
-from auditor.sourcemap import Document
+from auditor.files.reading import Document
 
 from .strategies import chronologies
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import audit, sha256_hex
-from auditor.chronology_loader import chronology_from_text, load_chronology
-from auditor.model.dates import END_OF_DAY
+from auditor.audit.run import audit, sha256_hex
+from auditor.chronology.loader import chronology_from_text, load_chronology
+from auditor.chronology.dates import END_OF_DAY
 from auditor.trainer.replay import Replay, Step, build_replay, count_phrase, render_html, render_text
 
 from .conftest import FOUNDING_CASE, ROOT
@@ -26,9 +26,8 @@ from .conftest import FOUNDING_CASE, ROOT
 DAY = date(2026, 11, 25)
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
-# `auditor replay` through the real entry point, registered here so the tests do not depend on cli.py's wiring.
-CLI = ["-c", "from auditor.cli import app, main; from auditor.trainer.replay_cli import register; "
-             "register(app); main()", "replay"]
+# `auditor replay` through the real entry point.
+CLI = ["-c", "from auditor.cli import main; main()", "replay"]
 
 
 def founding_result(rulebook, matcher, engine: str = "test"):
@@ -290,7 +289,7 @@ def test_register_adds_the_command_once():
     from typer.testing import CliRunner
 
     from auditor.cli import app
-    from auditor.trainer.replay_cli import register
+    from auditor.cli.replay import register
 
     register(app)
     register(app)
@@ -403,14 +402,14 @@ def test_hostile_chronology_text_runs_nothing_in_the_browser(browser, tmp_path, 
 # --- Reading order within a day and wording -------------------------------------------------------------------------
 
 def _events(*specs):
-    from auditor.model import Event
+    from auditor.chronology import Event
 
     return [Event.model_validate({"id": i, "date": d, "agency": "police", "type": t, "links": links,
                                   "source": {"document": "x"}}) for i, d, t, links in specs]
 
 
 def test_a_day_is_read_by_time_and_an_untimed_entry_after_what_it_refers_to():
-    from auditor.model.chronology import reading_order
+    from auditor.chronology.model import reading_order
 
     events = _events(("dash", "2011-10-03", "dash-risk-assessment", {"for": "incident"}),
                      ("incident", "2011-10-03T21:15", "domestic-abuse-incident", {}),
@@ -421,7 +420,7 @@ def test_a_day_is_read_by_time_and_an_untimed_entry_after_what_it_refers_to():
 
 
 def test_a_preparation_comes_before_the_event_it_is_for_and_a_cycle_does_not_hang(rulebook):
-    from auditor.model.chronology import reading_order
+    from auditor.chronology.model import reading_order
 
     events = _events(("icpc", "2012-06-11", "initial-child-protection-conference", {}),
                      ("report", "2012-06-11", "conference-report", {"for": "icpc"}),

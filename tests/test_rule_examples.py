@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditor.rule_tests import run_rule_test
+from auditor.audit.examples import run_rule_test
 from auditor.rulebook import load_rulebook
 
 from .conftest import RULES

@@ -132,8 +132,8 @@ def test_rules_test_reports_the_rule_the_example_and_the_difference(tmp_path):
     assert "1/2 examples pass" in proc.stdout
 
 
-def test_rules_test_on_one_file_runs_only_that_files_rules():
-    proc = run("rules", "test", str(RULES / "local" / "birmingham.yaml"), "--engine", "reference")
+def test_rules_test_on_one_folder_runs_only_that_folders_rules():
+    proc = run("rules", "test", str(RULES / "local" / "birmingham"), "--engine", "reference")
     assert proc.returncode == 0, proc.stderr
     book = load_rulebook(RULES)
     local = [r for r in book.rules.values() if r.area == "birmingham"]

@@ -2,7 +2,7 @@
 
 Not a timed test (benchmarks/single_case_scaling.py measures time and memory); what it pins is what made
 large cases fail or take minutes: every reading of conflicting records matched with all the rest (now each
-finding is judged on the conflicts that bear on it: auditor.readings), and fact ids whose hashes collide in
+finding is judged on the conflicts that bear on it: auditor.audit.readings), and fact ids whose hashes collide in
 durable-rules' C core (trap 17). The audits and the appendix run through the installed command, as a user runs them.
 """
 
@@ -16,8 +16,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from auditor.audit import audit
-from auditor.chronology_loader import chronology_from_text
+from auditor.audit.run import audit
+from auditor.chronology.loader import chronology_from_text
 from auditor.engine.facts import scenario_facts, scenarios
 from auditor.synth import make_case
 

@@ -8,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from auditor.audit import audit
-from auditor.chronology_loader import load_chronology
+from auditor.audit.run import audit
+from auditor.chronology.loader import load_chronology
 
 from .conftest import ROOT
 

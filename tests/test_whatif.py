@@ -3,7 +3,7 @@
 The acceptance test is the issue's: had the police been invited to the initial conference (E046), the
 police-invitation departure becomes met and no other finding's verdict changes. In-process tests use the
 session engines from conftest (never a second DurableEngine); CLI tests run the real entry point in a
-subprocess, with `what-if` registered there so they do not depend on cli.py's wiring.
+subprocess.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import audit, sha256_hex
-from auditor.chronology_loader import chronology_from_text, load_chronology
+from auditor.audit.run import audit, sha256_hex
+from auditor.chronology.loader import chronology_from_text, load_chronology
 from auditor.errors import InputError
-from auditor.sourcemap import load_file, load_text, read_source
+from auditor.files.reading import load_file, load_text, read_source
 from auditor.trainer.whatif import FindingChange, WhatIfResult, apply_changes, diff_findings, render, run_what_if
 
 from .conftest import FOUNDING_CASE, ROOT
@@ -27,8 +27,7 @@ from .conftest import FOUNDING_CASE, ROOT
 POLICE = "police-invited-to-icpc-where-domestic-abuse@E046"
 ICPC = "icpc-within-15-working-days@E039+E044"
 REPORT = "conference-report-before-conference@E046"
-CLI = ["-c", "from auditor.cli import app, main; from auditor.trainer.whatif_cli import register; "
-             "register(app); main()", "what-if"]
+CLI = ["-c", "from auditor.cli import main; main()", "what-if"]
 ADDED_REPORT = """\
 - id: X001
   date: {date}

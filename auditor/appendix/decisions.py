@@ -15,11 +15,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..audit import AuditResult
+from ..audit.run import AuditResult
 from ..errors import InputError
-from ..model.dates import parse_day
-from ..sourcemap import load_file
-from ..validation import validate
+from ..chronology.dates import parse_day
+from ..files.reading import load_file
+from ..files.validation import validate
 
 DecisionValue = Literal["undecided", "confirmed", "disputed", "not-applicable"]
 DECISION_LABELS = {"undecided": "Undecided", "confirmed": "Confirmed", "disputed": "Disputed",
@@ -74,7 +74,9 @@ def decisions_template(result: AuditResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def load_decisions(path: Path | str, result: AuditResult) -> dict[str, Decision]:
+def load_decisions(path: Path | str, result: AuditResult, aliases: dict[str, str] | None = None) -> dict[str, Decision]:
+    """`aliases`: a rule's former ids (the rulebook's `aliases`), so a decision written before a rule was renamed
+    attaches to the finding under its new id."""
     doc = load_file(path)
     data = validate(DecisionsFile, doc)
     problems = []
@@ -83,7 +85,8 @@ def load_decisions(path: Path | str, result: AuditResult) -> dict[str, Decision]
     if data.case != result.chronology.case.id:
         problems.append(doc.problem(("case",), f"these decisions are for case {data.case!r}, "
                                     f"not {result.chronology.case.id!r}"))
-    for i, d in enumerate(data.decisions):
+    decisions = [_renamed(d, known, aliases or {}) for d in data.decisions]
+    for i, d in enumerate(decisions):
         if d.finding not in known:
             problems.append(doc.problem(("decisions", i, "finding"), f"no finding {d.finding!r} in this audit; "
                                         "run `auditor review` to list the findings"))
@@ -94,7 +97,16 @@ def load_decisions(path: Path | str, result: AuditResult) -> dict[str, Decision]
             problems.append(doc.problem(("decisions", i, "reason"), "a decision needs its reason"))
     if problems:
         raise InputError(problems, "no report was written")
-    return {d.finding: d for d in data.decisions}
+    return {d.finding: d for d in decisions}
+
+
+def _renamed(decision: Decision, known: set[str], aliases: dict[str, str]) -> Decision:
+    """The decision under its finding's current id, where the id names a rule by a former id."""
+    rule_id, at, group = decision.finding.partition("@")
+    current = aliases.get(rule_id)
+    if decision.finding in known or current is None or current + at + group not in known:
+        return decision
+    return decision.model_copy(update={"finding": current + at + group})
 
 
 def dump_decisions(case_id: str, decisions: list[Decision]) -> str:

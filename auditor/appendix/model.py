@@ -12,10 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..audit import AuditResult
-from ..findings import STATUS_LABELS, Finding, counts_phrase
-from ..gaps import gap_lines, recording_gaps
-from ..verdicts import event_label
+from ..audit.run import AuditResult
+from ..status import DEPARTURES, JUDGED, LABELS
+from ..audit.findings import Finding, counts_phrase
+from ..audit.gaps import gap_lines, recording_gaps
+from ..audit.wording import event_label
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
@@ -130,7 +131,7 @@ class Appendix(_Model):
     method: list[Paragraph]
     editions: list[EditionUse]
     unverified: list[str]
-    not_recorded: list[str]  # what entries that engage a standard do not record (auditor.gaps)
+    not_recorded: list[str]  # what entries that engage a standard do not record (auditor.audit.gaps)
     people: list[tuple[str, str]]
     agencies: list[tuple[str, str]]
     glossary: list[tuple[str, str]]
@@ -253,9 +254,9 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     by_agency = _group(views, lambda v: v.agency)  # the order the findings are numbered in
     by_theme = sorted(_group(views, lambda v: v.theme))
     themes = [theme for theme, _ in by_theme
-              if any(v.status in ("breach", "possible-breach") for v in views if v.theme == theme)]
+              if any(v.status in DEPARTURES for v in views if v.theme == theme)]
     action_plan = [(theme, ", ".join(str(v.number) for v in views if v.theme == theme
-                                     and v.status in ("breach", "possible-breach"))) for theme in themes]
+                                     and v.status in DEPARTURES)) for theme in themes]
     appendix = Appendix(
         title=f"Appendix: procedural standards and the chronology, {case.title}", case_id=case.id,
         marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact,
@@ -284,7 +285,7 @@ def _agency_order(agency: str, vocab: Any) -> int:
 
 
 def _counts_text(counts: Counter[str]) -> str:
-    return counts_phrase(counts, ("breach", "possible-breach", "not-evaluable", "met")) or "none"
+    return counts_phrase(counts, JUDGED) or "none"
 
 
 def _editions_applied(findings: list[Finding]) -> list[EditionUse]:
@@ -324,7 +325,7 @@ def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None
         standard=standard, status=f.status, status_label=f.status_label, severity=f.severity,
         agency=agency_name.get(f.agency, f.agency), theme=label(f.theme).capitalize(), edition=f.edition,
         local=f.local, statement=f.statement,
-        depends_on=[(a.reading, STATUS_LABELS[a.status], a.statement) for a in f.depends_on],
+        depends_on=[(a.reading, LABELS[a.status], a.statement) for a in f.depends_on],
         citations=[CitationView(text=c.human().removesuffix(" [not verified]"), quote=c.quote or "", verified=c.verified)
                    for c in f.citations],
         evidence=evidence, searched=f.searched, late=late, decision=decision, day_iso=f.trigger_date)
@@ -370,7 +371,7 @@ def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency
 
     lane_ids = [a.id for a in vocab.agencies if any(e.agency == a.id for e in chron.events)]
     lanes = [agency_name[a] for a in lane_ids]
-    flagged = {e.event_id for v in views if v.status in ("breach", "possible-breach") for e in v.evidence}
+    flagged = {e.event_id for v in views if v.status in DEPARTURES for e in v.evidence}
     events = [TimelineEvent(event_id=e.id, anchor=f"entry-{e.id}", lane=lane_ids.index(e.agency),
                             x1=x(e.date.first_day), x2=x(e.date.last_day), label=f"{e.id} {label(e.type)}",
                             date=e.date.human(), agency=agency_name[e.agency], flagged=e.id in flagged,

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from ..model import Chronology
+from ..chronology import Chronology
 from .coarsening import MONTHS, coarsen_iso, coarsen_text
 
 # Masked in this order: an e-mail address before the names inside it, an address before its house number.

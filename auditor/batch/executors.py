@@ -13,7 +13,8 @@ from typing import Any, Iterable, Iterator
 from ..limits import current
 from .inputs import CaseInput
 from .pool import DEFAULT_CASE_TIMEOUT, WorkerPool, default_workers
-from .worker import Outcome, _STATE, audit_case, init_worker
+from ..board.outcome import Outcome
+from .worker import _STATE, audit_case, init_worker
 
 IN_FLIGHT_PER_WORKER = 8
 __all__ = ["default_workers", "run_dask", "run_local"]

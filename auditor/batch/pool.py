@@ -29,7 +29,8 @@ from typing import Any, Iterable, Iterator
 
 from ..limits import Limits, set_limits
 from .inputs import CaseInput
-from .worker import Outcome, audit_case, init_worker
+from ..board.outcome import Outcome
+from .worker import audit_case, init_worker
 
 CHUNK = 8  # cases a worker is given at a time
 DEFAULT_CASE_TIMEOUT = 300.0  # seconds one case may take

@@ -20,14 +20,14 @@ from typing import Any, Callable, Iterator
 from .. import __version__
 from ..engine import engine_version
 from ..errors import InputError, Problem
-from ..output import write_atomic
+from ..files.writing import write_atomic
 from ..rulebook import load_rulebook
 from ..board.model import Board, comparison
 from ..board.writers import board_json, csv_files, errors_csv
 from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
 from .inputs import iter_inputs
-from .worker import Outcome
+from ..board.outcome import Outcome
 
 FORMATS = ("csv", "xlsx", "html", "json")
 

@@ -11,48 +11,18 @@ from __future__ import annotations
 
 import atexit
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Any
 
-from ..audit import AuditResult, audit, sha256_hex
-from ..chronology_loader import chronology_from_text
+from ..audit.run import AuditResult, audit, sha256_hex
+from ..chronology.loader import chronology_from_text
 from ..engine import engine_version, open_matcher
 from ..errors import EngineCrash, InputError
 from ..reports import render
 from ..rulebook import Rulebook, load_rulebook
-from ..sourcemap import read_source
+from ..files.reading import read_source
+from ..board.outcome import Outcome, Row
 from .inputs import CaseInput
-
-
-@dataclass(frozen=True)
-class Row:
-    """One finding, as the board pack counts it."""
-
-    rule_id: str
-    status: str
-    agency: str
-    theme: str
-    severity: str
-    date: str  # ISO day of the event that engaged the standard; "" for not applicable
-
-
-@dataclass
-class Outcome:
-    index: int
-    label: str
-    case_id: str = ""
-    title: str = ""
-    area: str = ""
-    scoping: tuple[str, str] = ("", "")
-    events: int = 0
-    agencies: tuple[str, ...] = ()
-    rows: list[Row] = field(default_factory=list)
-    findings_json: bytes = b""
-    input_sha256: str = ""
-    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, auditing, rendering: for the benchmark
-    failure: str = ""  # "", "bad-input", "engine-crash", "timeout" or "internal"
-    problems: list[str] = field(default_factory=list)
 
 
 _STATE: dict[str, Any] = {}

@@ -14,14 +14,14 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from ..findings import STATUS_LABELS
+from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, LABELS
 from ..rulebook import Rulebook
 from ..rulebook.conditions import label
-from ..batch.worker import Outcome
+from .outcome import Outcome
 
-ORDER = ("breach", "possible-breach", "not-evaluable", "met", "not-applicable")
+ORDER = DISPLAY_ORDER
 RANK = {s: i for i, s in enumerate(ORDER)}
-COUNTED = ("breach", "possible-breach", "not-evaluable", "met")
+COUNTED = JUDGED
 
 
 def rates(counts: Counter[str]) -> dict[str, Any]:
@@ -66,7 +66,7 @@ class Board:
             self.by_agency[row.agency][row.status] += 1
             self.by_year[row.date[:4]][row.status] += 1
             self.by_theme[row.theme][row.status] += 1
-            if row.status in ("breach", "possible-breach"):
+            if row.status in DEPARTURES:
                 self.cases_with_departure[row.theme].add(outcome.case_id)
         self.cases.append({"input": outcome.label, "case_id": outcome.case_id, "title": outcome.title,
                            "area": outcome.area, "from": outcome.scoping[0], "to": outcome.scoping[1],
@@ -84,7 +84,7 @@ class Board:
             "meta": {**meta, "cases_audited": len(self.cases), "cases_failed": len(self.errors),
                      "since": self.since.isoformat() if self.since else None,
                      "until": self.until.isoformat() if self.until else None},
-            "statuses": {s: STATUS_LABELS[s] for s in ORDER},
+            "statuses": {s: LABELS[s] for s in ORDER},
             "standards": standards,
             "agencies": [{"agency": agency_names.get(a, a), **rates(c)} for a, c in sorted(self.by_agency.items())],
             "years": [{"year": y, **rates(c)} for y, c in sorted(self.by_year.items())],

@@ -14,18 +14,13 @@ from typing import Any
 from jinja2 import Environment
 
 from ..reports.render import LIMITS, environment
+from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, Status
 
 GRID_LIMIT = 500
 ERRORS_SHOWN = 200
 PROBLEMS_SHOWN = 10
-STATUS_CODES = {"breach": "D", "possible-breach": "P", "not-evaluable": "N", "met": "M", "not-applicable": ""}
-STATUS_MEANING = {
-    "breach": "The standard applied and the chronology does not evidence that it was followed.",
-    "possible-breach": "The chronology suggests the standard may not have been followed; it needs a closer look.",
-    "not-evaluable": "The standard applied, but the chronology does not hold what is needed to judge it.",
-    "met": "The chronology evidences that the standard was followed.",
-    "not-applicable": "Nothing in the case engaged the standard.",
-}
+STATUS_CODES = {s: Status(s).letter for s in DISPLAY_ORDER}
+STATUS_MEANING = {s: Status(s).meaning for s in DISPLAY_ORDER}
 READING = [
     ("Counts are of judgements: one for each event that engaged a standard, so a case with two initial conferences "
      "is judged twice on the conference timescale."),
@@ -60,7 +55,7 @@ def _environment() -> Environment:
 def _context(data: dict[str, Any]) -> dict[str, Any]:
     meta, standards = data["meta"], data["standards"]
     cases = data["matrix"]["cases"]
-    totals = {k: sum(s[k] for s in standards) for k in ("judged", "breach", "possible-breach", "not-evaluable", "met")}
+    totals = {k: sum(s[k] for s in standards) for k in ("judged", *JUDGED)}
     titles = {s["rule_id"]: s["title"] for s in standards}
     ranked = sorted(standards, key=lambda s: (-(s["departure_rate"] if s["departure_rate"] is not None else -1),
                                               -s["judged"], s["rule_id"]))
@@ -81,7 +76,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "meta": meta, "statuses": data["statuses"], "codes": STATUS_CODES, "meaning": STATUS_MEANING,
         "reading": READING, "limits": LIMITS, "totals": totals,
         "overall": {k: (totals[k] / totals["judged"] if totals["judged"] else None)
-                    for k in ("breach", "possible-breach", "met")},
+                    for k in (*DEPARTURES, "met")},
         "cases_audited": meta.get("cases_audited", len(cases)), "cases_failed": meta.get("cases_failed", len(errors)),
         "window": _window(meta.get("since"), meta.get("until")),
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],

@@ -32,8 +32,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..output import stable_zip
+from ..files.writing import stable_zip
 from ..reports.render import LIMITS
+from ..status import DISPLAY_ORDER, JUDGED, Status
 from .page import READING, STATUS_MEANING
 from .writers import safe_cell, views
 
@@ -50,13 +51,7 @@ CHANGE = "+0.0%;-0.0%;0.0%"
 DAY = "dd/mm/yyyy"
 RATE_KEYS = {"departure_rate", "possible_rate", "met_rate", "departure_rate_before", "departure_rate_now"}
 
-STATUS_FILLS = {  # light fills, dark text: the status is always written in the cell as well
-    "breach": "F4C7C3",
-    "possible-breach": "FCE8B2",
-    "not-evaluable": "D9D9D9",
-    "met": "C6E7CE",
-    "not-applicable": "FFFFFF",
-}
+STATUS_FILLS = {s: Status(s).fill for s in DISPLAY_ORDER}  # light fills: the status is written in the cell too
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HEADER_FONT = Font(bold=True)
 HEADER_BORDER = Border(bottom=Side(style="thin", color="7F7F7F"))
@@ -146,8 +141,7 @@ def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, in
         head.font = Font(bold=True, size=13)
         ws.append([head])
 
-    total = {k: sum(s[k] for s in data["standards"]) for k in ("judged", "breach", "possible-breach",
-                                                                  "not-evaluable", "met")}
+    total = {k: sum(s[k] for s in data["standards"]) for k in ("judged", *JUDGED)}
     row("What this is", "A rule-based audit of a round of safeguarding case chronologies against the standards in "
         "the rulebook, for the partnership board: each case, each standard, and the rates per standard, agency, "
         "year and theme, with good practice beside the gaps.")

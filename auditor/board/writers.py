@@ -16,6 +16,8 @@ import json
 import re
 from typing import Any, Iterable
 
+from ..status import JUDGED
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _LINE_START = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
 
@@ -41,7 +43,7 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-RATE_COLUMNS = ["judged", "breach", "possible-breach", "not-evaluable", "met", "departure_rate", "possible_rate",
+RATE_COLUMNS = ["judged", *JUDGED, "departure_rate", "possible_rate",
                 "met_rate"]
 
 

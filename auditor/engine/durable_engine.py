@@ -1,6 +1,6 @@
 """The production matcher: the plans compiled into one durable-rules ruleset.
 
-Every trap measured in ../shared/reference/durable-rules-notes.md is handled here:
+Every trap listed in docs/durable-rules-traps.md is handled here:
   * absence is never concluded inside an action (actions only record matches;
     verdicts are computed after the whole case has been asserted), so early
     firing cannot produce a wrong verdict and no `$not` negation is used at all;

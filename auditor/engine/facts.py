@@ -20,7 +20,7 @@ from typing import Any
 
 from ..disjoint import DisjointSets
 from ..errors import InputError, Problem
-from ..model import Chronology, Event
+from ..chronology import Chronology, Event
 
 MAX_PROPERTIES = 255
 
@@ -85,7 +85,7 @@ def same_event_targets(scenario: Scenario, chron: Chronology) -> dict[str, str]:
 
 def scenarios(chron: Chronology) -> list[Scenario]:
     """Every reading of the records: one for each combination of the conflicting records (2 ** n for n pairs).
-    The audit judges each finding under the combinations that bear on it (auditor.readings); this product is
+    The audit judges each finding under the combinations that bear on it (auditor.audit.readings); this product is
     for tests and benchmarks that compare with it."""
     if not any(e.same_event_as for e in chron.events):  # one reading: the chronology as recorded
         return [Scenario(0, (), tuple(chron.events))]

@@ -1,7 +1,7 @@
 """What an engine reports for one scenario: which events matched which rule variant.
 
 Both engines return this same structure; verdicts are computed from it by
-auditor.verdicts, so the differential test compares exactly what matching did.
+auditor.audit.verdicts, so the differential test compares exactly what matching did.
 """
 
 from __future__ import annotations

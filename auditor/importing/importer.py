@@ -27,9 +27,9 @@ from typing import Any, Callable, Iterator
 import yaml
 
 from ..errors import InputError, Problem
-from ..output import atomic_writer
-from ..vocabulary import Vocabulary
-from .classify import Classifier
+from ..files.writing import atomic_writer
+from ..chronology.vocabulary import Vocabulary
+from .classification import Classifier, LinkRule
 from .profile import ROLES, Profile, column_index, fold, slug
 from .tables import Row, iter_rows
 from .written_dates import DateProblem, WrittenDate, parse_written_date
@@ -76,15 +76,6 @@ class Indexed:
     row: int
     ref: str
     same: str  # the table's "same event as" cell
-
-
-@dataclass(frozen=True)
-class LinkRule:
-    """An event of one of `source` types is linked by `rel` to the next event of one of `target` types."""
-
-    rel: str
-    source: frozenset[str]
-    target: frozenset[str]
 
 
 def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifier: Classifier, output: Path,

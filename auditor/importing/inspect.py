@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..vocabulary import Vocabulary
+from ..chronology.vocabulary import Vocabulary
 from .profile import fold, slug
 from .tables import TableInfo, iter_rows, list_tables
 

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..errors import InputError
-from ..sourcemap import load_file
-from ..validation import validate
-from ..vocabulary import Vocabulary
+from ..files.reading import load_file
+from ..files.validation import validate
+from ..chronology.vocabulary import Vocabulary
 
 ROLES = ("date", "time", "agency", "source", "text", "action", "analysis", "type", "ref", "same_event_as")
 _LETTERS = re.compile(r"^[A-Za-z]{1,3}$")

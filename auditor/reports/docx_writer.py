@@ -37,7 +37,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..output import stable_zip
+from ..files.writing import stable_zip
 
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)  # A4 portrait
 MARGIN = Cm(2.0)

@@ -11,21 +11,20 @@ from typing import Any, Callable
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from pydantic_core import to_json
 
-from ..audit import AuditResult
+from ..audit.run import AuditResult
 from ..appendix.coarsening import MONTHS
-from ..findings import STATUS_LABELS, Finding, counts_phrase
+from ..audit.findings import Finding, counts_phrase
+from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, LABELS, Status
 from ..words import count
 
 FORMATS = ("table", "json", "markdown")
-_ORDER = ("breach", "possible-breach", "not-evaluable", "met", "not-applicable")
 LIMITS = ("A chronology records what was written down, not all that happened: \"not evidenced in the chronology\" "
           "does not mean it did not happen. Findings are made with hindsight and need a person's review before "
           "they are relied on. Citations marked [not verified] have not been checked against the primary text.")
 
 
 # What `--status` accepts: the words a reader sees, and the JSON's own values.
-STATUS_WORDS = {"departure": "breach", "possible-departure": "possible-breach", "not-evaluable": "not-evaluable",
-                "met": "met", "not-applicable": "not-applicable", **{s: s for s in ("breach", "possible-breach")}}
+STATUS_WORDS = {**{Status(s).word: s for s in DISPLAY_ORDER}, **{s: s for s in DEPARTURES}}
 
 
 def render(result: AuditResult, fmt: str, statuses: tuple[str, ...] | None = None) -> str:
@@ -37,11 +36,11 @@ def render(result: AuditResult, fmt: str, statuses: tuple[str, ...] | None = Non
 
 def summary_counts(findings: list[Finding]) -> list[tuple[str, int]]:
     counts = Counter(f.status for f in findings)
-    return [(STATUS_LABELS[s], counts[s]) for s in _ORDER if counts[s]]
+    return [(LABELS[s], counts[s]) for s in DISPLAY_ORDER if counts[s]]
 
 
 def grouped(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    return [(STATUS_LABELS[s], [f for f in findings if f.status == s]) for s in _ORDER
+    return [(LABELS[s], [f for f in findings if f.status == s]) for s in DISPLAY_ORDER
             if any(f.status == s for f in findings)]
 
 
@@ -52,7 +51,7 @@ def to_data(result: AuditResult) -> dict[str, Any]:
         "case": {"id": case.id, "title": case.title, "jurisdiction": case.jurisdiction, "area": case.area,
                  "scoping": {"from": case.scoping.start.isoformat(), "to": case.scoping.end.isoformat()}},
         "readings": result.readings,
-        "summary": {s: sum(1 for f in result.findings if f.status == s) for s in _ORDER},
+        "summary": {s: sum(1 for f in result.findings if f.status == s) for s in DISPLAY_ORDER},
         "findings": [f.model_dump(mode="json") for f in result.findings],
         "limits": LIMITS,
     }
@@ -84,30 +83,30 @@ def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
              f"Rulebook {meta['rulebook_version']} | engine {meta['engine']} {meta['engine_version']} | "
              f"auditor {meta['auditor_version']}",
              f"Input sha256 {meta['input_sha256']}",
-             "Summary: " + counts_phrase(Counter(f.status for f in result.findings), _ORDER)]
+             "Summary: " + counts_phrase(Counter(f.status for f in result.findings), DISPLAY_ORDER)]
     if result.readings:
         lines.append(_wrap("Conflicting records (each finding judged on each record it reads): "
                            + "; ".join(result.readings), 0, hang=4))
-    for status in ("breach", "possible-breach"):
+    for status in DEPARTURES:
         chosen = [f for f in result.findings if f.status == status]
         if not chosen:
             continue
-        lines += ["", f"{STATUS_LABELS[status]}s ({len(chosen)})"]
+        lines += ["", f"{LABELS[status]}s ({len(chosen)})"]
         for f in chosen:
             lines.append(_wrap(f"{_when(f)}  {f.title} ({f.severity})", 2, hang=4))
             entries = ", ".join(dict.fromkeys(e.event_id for e in f.evidence))
             lines.append(_wrap(f"entries {entries}; id {f.id}", 4, hang=2))
     if statuses:
-        for status in _ORDER:
+        for status in DISPLAY_ORDER:
             chosen = [f for f in result.findings if f.status == status and status in statuses]
             if chosen:
-                lines += ["", f"In full: {STATUS_LABELS[status].lower()} ({len(chosen)})", ""]
+                lines += ["", f"In full: {LABELS[status].lower()} ({len(chosen)})", ""]
                 lines += [line for f in chosen for line in _detail(f)]
     else:
         rest = counts_phrase(Counter(f.status for f in result.findings), ("not-evaluable", "met", "not-applicable"))
         lines += ["", _wrap("Every finding in full: --all" + (f" ({rest} included)" if rest else "")
                             + "; or --status departure,met and so on. How a verdict was reached: "
-                            f"auditor explain CASE ID.", 0)]
+                            "auditor explain CASE ID.", 0)]
     lines += ["", _wrap(LIMITS, 0)]
     return "\n".join(lines) + "\n"
 
@@ -117,7 +116,7 @@ def _detail(f: Finding) -> list[str]:
              _wrap(f"id: {f.id} | edition: {f.edition}{' (local procedure)' if f.local else ''}", 4, hang=4),
              _wrap("Finding: " + f.statement, 4, hang=4)]
     for a in f.depends_on:
-        lines.append(_wrap(f"{a.reading[:1].upper()}{a.reading[1:]}: {STATUS_LABELS[a.status].lower()}. "
+        lines.append(_wrap(f"{a.reading[:1].upper()}{a.reading[1:]}: {LABELS[a.status].lower()}. "
                            f"{a.statement}", 6, hang=4))
     for c in f.citations:
         lines.append(_wrap("Standard: " + c.human() + (f' - "{c.quote}"' if c.quote else ""), 4, hang=4))
@@ -142,6 +141,7 @@ def environment(templates: Path | None = None) -> Environment:
     env.filters["tojson_line"] = _json_line
     env.filters["dmy"] = _dmy
     env.filters["count"] = count
+    env.globals["JUDGED"] = JUDGED  # the statuses a finding can be judged, in display order
     return env
 
 

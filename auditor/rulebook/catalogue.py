@@ -84,7 +84,7 @@ def coverage_problems(book: Rulebook) -> list[Problem]:
                   ("a boundary example (boundary: true)", any(t.boundary for t in rule.tests))]
         missing = [text for text, present in wanted if not present]
         if missing:
-            out.append(Problem(origin.file, origin.line, f"{origin.path}.tests",
+            out.append(Problem(origin.file, origin.line, f"{origin.path}.tests" if origin.path else "tests",
                                f"rule {rule_id!r} needs " + ", ".join(missing)))
     return out
 

@@ -67,6 +67,27 @@ class Leaf(BaseModel):
             raise ValueError(f"field must be one of {sorted(EVENT_FIELDS)}")
         return {subject: data[subject], "op": op, "value": value}
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The condition as an author writes it (the published JSON Schema), not as it is held."""
+        plain = {"type": ["string", "number", "boolean", "null"]}
+        takes = {op: plain for op in OPS} | {
+            "in": {"type": "array", "items": plain}, "contains_any": {"type": "array", "items": plain},
+            "eq": {"anyOf": [plain, {"type": "array", "items": plain}]},
+            "ne": {"anyOf": [plain, {"type": "array", "items": plain}]},
+            "exists": {"type": "boolean"}, "not_empty": {"const": True},
+            "gt": {"type": "number"}, "gte": {"type": "number"}, "lt": {"type": "number"}, "lte": {"type": "number"}}
+        return {
+            "title": "Condition",
+            "description": "{attr|case|field: NAME, OPERATOR: VALUE}; operators: " + ", ".join(OPS),
+            "type": "object",
+            "properties": {"attr": {"type": "string"}, "case": {"type": "string"},
+                           "field": {"enum": sorted(EVENT_FIELDS)}, **takes},
+            "additionalProperties": False,
+            "minProperties": 2, "maxProperties": 2,
+            "oneOf": [{"required": ["attr"]}, {"required": ["case"]}, {"required": ["field"]}],
+        }
+
     @property
     def key(self) -> str:
         """The name of this field on an engine fact (see auditor.engine.facts)."""

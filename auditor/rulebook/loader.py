@@ -19,12 +19,11 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InputError, Problem
-from ..sourcemap import Document, load_file
-from ..validation import problems_from, validate
-from ..vocabulary import Vocabulary
+from ..files.reading import Document, load_file
+from ..files.validation import problems_from, validate
+from ..chronology.vocabulary import Vocabulary
 from .conditions import Condition, leaves
-from .schema import (TEMPLATES, Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta,
-                     Wording)
+from .schema import TEMPLATES, Check, Citation, Edition, IncludesCheck, InForce, RequiresCheck, Rule, RuleFile, RulebookMeta, Wording
 
 _CHECK = TypeAdapter(Check)
 PLACEHOLDERS = frozenset({"trigger", "trigger_date", "counterpart", "counterpart_date", "deadline", "limit", "late",
@@ -32,6 +31,9 @@ PLACEHOLDERS = frozenset({"trigger", "trigger_date", "counterpart", "counterpart
                           "expectation", "missing", "ahead", "vague", "vague_entry"})
 # In the rulebook folder but not rules: the metadata, the vocabulary, and the import classification rules.
 NOT_RULE_FILES = frozenset({"rulebook.yaml", "vocabulary.yaml", "classification.yaml"})
+# A folder's family: its name, jurisdiction, area (for a local layer), description and overrides, for the rules
+# written one to a file beside it.
+INDEX = "index.yaml"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -59,8 +61,19 @@ class Origin:
 
     file: str
     line: int | None
-    path: str  # for example rules[3]
+    path: str  # rules[3] in a family file; empty for a rule in its own file
     family: str
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A rule as written: its document, where in it (("rules", 3) in a family file, () in its own file) and
+    the family it belongs to (the family file, or the index beside its own file)."""
+
+    doc: Document
+    here: tuple[Any, ...]
+    rule: Rule
+    family: RuleFile
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,7 @@ class Rulebook:
     path: str
     digest: str
     origins: dict[str, Origin]
+    aliases: dict[str, str]  # a rule's former id -> its id, so decisions files written before a renaming still load
 
     @property
     def version(self) -> str:
@@ -96,36 +110,39 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
     files = sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES)
     if not files:
         problems.append(Problem(str(root), None, "", "no rule files (*.yaml) found"))
-    loaded: list[tuple[Document, RuleFile]] = []
-    for file in files:
-        try:
-            doc = load_file(file)
-            loaded.append((doc, validate(RuleFile, doc)))
-        except InputError as exc:
-            problems += exc.problems
+    families, placed = _read_rule_files(files, problems)
     if meta is None or vocabulary is None:
         raise InputError(problems)
     rules: dict[str, Rule] = {}
-    where: dict[str, tuple[Document, int]] = {}
+    where: dict[str, tuple[Document, tuple[Any, ...]]] = {}
     origins: dict[str, Origin] = {}
-    for doc, rule_file in loaded:
-        for i, rule in enumerate(rule_file.rules):
-            if rule.id in rules:
-                first = where[rule.id][0]
-                problems.append(doc.problem(("rules", i, "id"), f"duplicate rule id {rule.id!r} (also in {first.file})"))
-                continue
-            if rule_file.area and rule.area not in (None, rule_file.area):
-                problems.append(doc.problem(("rules", i, "area"), f"rule area differs from the file's area {rule_file.area!r}"))
-            rule = rule.model_copy(update={"area": rule.area or rule_file.area})
-            rules[rule.id] = rule
-            where[rule.id] = (doc, i)
-            origins[rule.id] = Origin(doc.file, doc.line_of(("rules", i)), f"rules[{i}]", rule_file.family)
-            try:
-                problems += _rule_problems(rule, doc, ("rules", i), meta, vocabulary)
-            except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape no specific check foresaw
-                problems.append(doc.problem(("rules", i), f"this rule is malformed: {exc}"))
+    aliases: dict[str, str] = {}
+    for item in placed:
+        doc, here, rule, family = item.doc, item.here, item.rule, item.family
+        if rule.id in rules:
+            problems.append(doc.problem(here + ("id",), f"duplicate rule id {rule.id!r} (also in {where[rule.id][0].file})"))
+            continue
+        if family.area and rule.area not in (None, family.area):
+            problems.append(doc.problem(here + ("area",), f"rule area differs from the file's area {family.area!r}"))
+        rule = rule.model_copy(update={"area": rule.area or family.area})
+        rules[rule.id] = rule
+        where[rule.id] = (doc, here)
+        origins[rule.id] = Origin(doc.file, doc.line_of(here) if here else 1,
+                                  "".join(f"[{p}]" if isinstance(p, int) else p for p in here), family.family)
+        for j, alias in enumerate(rule.aliases):
+            if alias in aliases:
+                problems.append(doc.problem(here + ("aliases", j), f"{alias!r} is already an alias of {aliases[alias]!r}"))
+            aliases.setdefault(alias, rule.id)
+        try:
+            problems += _rule_problems(rule, doc, here, meta, vocabulary)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape no specific check foresaw
+            problems.append(doc.problem(here, f"this rule is malformed: {exc}"))
+    for alias, rule_id in aliases.items():
+        if alias in rules:
+            doc, here = where[rule_id]
+            problems.append(doc.problem(here + ("aliases",), f"alias {alias!r} of {rule_id!r} is another rule's id"))
     variants: list[Variant] = []
-    overrides = [(doc, f, rid, o) for doc, f in loaded for rid, o in f.overrides.items()]
+    overrides = [(doc, f, rid, o) for doc, f in families for rid, o in f.overrides.items()]
     for doc, rule_file, rule_id, override in overrides:
         here = ("overrides", rule_id)
         if rule_id not in rules:
@@ -133,14 +150,61 @@ def load_rulebook(path: Path | str | None = None) -> Rulebook:
         elif not rule_file.area:
             problems.append(doc.problem(here, "overrides belong in a local layer file, which names its `area`"))
         else:
-            for edition in rules[rule_id].editions:
-                merged = {**rules[rule_id].check, **edition.params, **override.params}
-                problems += _check_problems(merged, doc, here + ("params",), vocabulary)
+            for _, check in rules[rule_id].edition_checks():
+                problems += _check_problems({**check, **override.params}, doc, here + ("params",), vocabulary)
     if problems:
         raise InputError(problems)
     for rule in rules.values():
         variants += _resolve(rule, [(f.area, o) for _, f, rid, o in overrides if rid == rule.id])
-    return Rulebook(meta, vocabulary, rules, tuple(variants), str(root), _digest(root, files), origins)
+    return Rulebook(meta, vocabulary, rules, tuple(variants), str(root), _digest(root, files), origins, aliases)
+
+
+def _read_rule_files(files: list[Path], problems: list[Problem]) -> tuple[list[tuple[Document, RuleFile]],
+                                                                           list[_Placed]]:
+    """The families (family files and folder indexes, with their overrides) and every rule with where it was
+    written, in reading order. A file whose top level has an `id` is one rule, of the family its folder's
+    index.yaml names, which also gives the folder's reading order (`order`); any other file is a family file
+    (`family`, `jurisdiction`, and its `rules` as a list)."""
+    families: list[tuple[Document, RuleFile]] = []
+    indexes: dict[Path, tuple[Document, RuleFile] | None] = {}
+    own: dict[Path, list[tuple[Document, Rule]]] = {}  # by folder
+    placed_at: dict[Path, list[_Placed]] = {}  # rules by file, or by folder for rules in their own files
+    for file in files:
+        try:
+            doc = load_file(file)
+            if file.name != INDEX and isinstance(doc.data, dict) and "id" in doc.data:
+                rule = validate(Rule, doc)
+                own.setdefault(file.parent, []).append((doc, rule))
+                placed_at.setdefault(file.parent, [])
+                continue
+            family = validate(RuleFile, doc)
+        except InputError as exc:
+            problems += exc.problems
+            if file.name == INDEX:
+                indexes[file.parent] = None
+            continue
+        families.append((doc, family))
+        if file.name == INDEX:
+            indexes[file.parent] = (doc, family)
+            placed_at.setdefault(file.parent, [])
+        placed_at[file] = [_Placed(doc, ("rules", i), rule, family) for i, rule in enumerate(family.rules)]
+    for folder, rules in own.items():
+        if folder not in indexes:
+            problems += [Problem(doc.file, None, "", f"a rule in its own file needs an {INDEX} beside it naming its "
+                                 "family and jurisdiction (docs/rulebook-format.md)") for doc, _ in rules]
+            continue
+        index = indexes[folder]
+        if index is None:  # a broken index is reported already
+            continue
+        index_doc, family = index
+        by_id = {rule.id: (doc, rule) for doc, rule in rules}
+        for i, rule_id in enumerate(family.order):
+            if rule_id not in by_id:
+                problems.append(index_doc.problem(("order", i), f"no rule {rule_id!r} in this folder"))
+        rank = {rule_id: i for i, rule_id in enumerate(family.order)}
+        ordered = sorted(rules, key=lambda item: (rank.get(item[1].id, len(rank)), item[0].file))
+        placed_at[folder] = [_Placed(doc, (), rule, family) for doc, rule in ordered]
+    return families, [item for key in placed_at for item in placed_at[key]]
 
 
 def _load_model(path: Path, model: type, problems: list[Problem]) -> Any:
@@ -176,10 +240,9 @@ def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: Ruleb
                                    f"no edition is in force from {before.in_force.end + timedelta(days=1):%d/%m/%Y} to "
                                    f"{after.in_force.start - timedelta(days=1):%d/%m/%Y}; close the gap, or say why "
                                    f"in `after_gap`"))
-    for j, edition in enumerate(rule.editions):
-        merged = {**rule.check, **edition.params}
+    for j, (edition, check) in enumerate(rule.edition_checks()):
         path = here + (("editions", j, "params") if edition.params else ("check",))
-        out += _check_problems(merged, doc, path, vocab)
+        out += _check_problems(check, doc, path, vocab)
     out += _wording_problems(rule.finding, doc, here + ("finding",))
     out += _example_problems(rule, doc, here, vocab)
     return out
@@ -187,7 +250,7 @@ def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: Ruleb
 
 def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: Vocabulary) -> list[Problem]:
     """An example's events use the vocabulary like a chronology's, so a misspelt type is caught, not ignored."""
-    from ..chronology_loader import attribute_problem
+    from ..chronology.loader import attribute_problem
 
     out = []
     for t, test in enumerate(rule.tests):
@@ -214,8 +277,8 @@ def _example_problems(rule: Rule, doc: Document, here: tuple[Any, ...], vocab: V
                 if message:
                     out.append(doc.problem(at + ("attrs", name), message))
         if not out:  # the example must also make a chronology (dates, ids, links), or `rules test` cannot run it
-            from ..rule_tests import chronology_for
-            from ..validation import problems_from
+            from .examples import chronology_for
+            from ..files.validation import problems_from
 
             try:
                 chronology_for(rule, test)
@@ -284,9 +347,11 @@ def _resolve(rule: Rule, overrides: list[tuple[str | None, Any]]) -> list[Varian
     areas = tuple(sorted({area for area, _ in overrides if area}))
     out: list[Variant] = []
 
+    checks = {id(edition): check for edition, check in rule.edition_checks()}
+
     def add(edition: Edition, span: InForce, area: str | None, extra: dict[str, Any], cites: tuple[Citation, ...],
             severity: str, local: bool) -> None:
-        check = _CHECK.validate_python({**rule.check, **edition.params, **extra})
+        check = _CHECK.validate_python({**checks[id(edition)], **extra})
         out.append(Variant(f"{rule.id}~{len(out)}", rule, edition.label, span, check, cites, severity,
                            area if area else rule.area, () if (area or rule.area) else areas, local or bool(rule.area)))
 

@@ -10,16 +10,17 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
-from ..model.dates import parse_day
+from ..status import StatusValue
+from ..chronology.dates import parse_day
 from .conditions import Condition, parse_condition
 
 Unit = Literal["working-days", "calendar-days", "months", "hours"]
-Status = Literal["breach", "possible-breach", "met", "not-evaluable", "not-applicable"]
-STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 _LIMIT = re.compile(r"^\s*(\d+)\s+(working[- ]days?|calendar[- ]days?|days?|months?|hours?)\s*$")
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9\-]*$")
+# A name, or a list of names: how fields that hold a list may be written (the published JSON Schema).
+ONE_OR_MANY = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 
 
 class _Strict(BaseModel):
@@ -56,6 +57,11 @@ class Limit(_Strict):
                     "month": "months", "hour": "hours"}[unit]
             return {"n": int(match.group(1)), "unit": unit}
         return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "pattern": _LIMIT.pattern, "examples": ["15 working-days", "48 hours"]},
+                          handler(core_schema)]}
 
     def human(self) -> str:
         unit = self.unit.replace("-", " ")
@@ -128,7 +134,7 @@ class InForce(_Strict):
 class Selector(_Strict):
     """Which events a check looks at: an event type (or several) and an optional condition."""
 
-    type: list[str]
+    type: Annotated[list[str], WithJsonSchema(ONE_OR_MANY)]
     where: Condition | None = None
 
     @field_validator("type", mode="before")
@@ -201,7 +207,7 @@ class IncludesCheck(_Check):
 
     template: Literal["includes"]
     field: str
-    value: list[str]
+    value: Annotated[list[str], WithJsonSchema(ONE_OR_MANY)]
 
     @field_validator("value", mode="before")
     @classmethod
@@ -264,7 +270,7 @@ class RuleTest(_Strict):
     facts: dict[str, Any] = Field(default_factory=dict)
     scoping: dict[str, Any] | None = None
     events: list[RuleTestEvent]
-    expect: Status | list[Status]
+    expect: StatusValue | list[StatusValue]
 
 
 class Rule(_Strict):
@@ -284,6 +290,8 @@ class Rule(_Strict):
     editions: list[Edition] = Field(min_length=1)
     finding: Wording = Wording()
     tests: list[RuleTest] = Field(default_factory=list)
+    # Ids this rule had before it was renamed: a decisions file that names a finding by an old id still loads.
+    aliases: list[str] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -291,6 +299,25 @@ class Rule(_Strict):
         if not _RULE_ID.match(value):
             raise ValueError("rule ids are lower-case words joined by hyphens")
         return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _RULE_ID.match(value):
+                raise ValueError(f"alias {value!r}: rule ids are lower-case words joined by hyphens")
+        return values
+
+    def edition_checks(self) -> list[tuple["Edition", dict[str, Any]]]:
+        """Each edition (in the order written) with its check: the rule's `check`, then the `params` of every
+        edition up to and including this one in date order, so a parameter holds until an edition changes it
+        (as OpenFisca's dated parameters do)."""
+        merged: dict[int, dict[str, Any]] = {}
+        check = dict(self.check)
+        for edition in sorted(self.editions, key=lambda e: e.in_force.start):
+            check = {**check, **edition.params}
+            merged[id(edition)] = check
+        return [(edition, merged[id(edition)]) for edition in self.editions]
 
 
 class Override(_Strict):
@@ -303,7 +330,8 @@ class Override(_Strict):
 
 
 class RuleFile(_Strict):
-    """One file under rules/: a family of national rules, or a local layer (with `area`)."""
+    """A family of rules, or a local layer (with `area`): a family file holding its `rules`, or a folder's
+    index.yaml for the rules written one to a file beside it."""
 
     family: str
     jurisdiction: str
@@ -311,6 +339,9 @@ class RuleFile(_Strict):
     description: str = ""
     rules: list[Rule] = Field(default_factory=list)
     overrides: dict[str, Override] = Field(default_factory=dict)
+    # In a folder's index.yaml: the reading order of the rules in their own files beside it (the catalogue,
+    # `rules list` and the appendix follow it); rules it does not name come after, by file name.
+    order: list[str] = Field(default_factory=list)
 
 
 class RulebookMeta(_Strict):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..audit import AuditResult
-from ..findings import status_count
+from ..audit.run import AuditResult
+from ..audit.findings import status_count
 from ..rulebook import Rulebook
+from ..status import DEPARTURES
 from ..words import count
 
 TOP = 4  # departures on one page
@@ -65,7 +66,7 @@ def build_briefing(result: AuditResult, rulebook: Rulebook, report_date: date,
                                statement=f.statement, why=rule.why or rule.description,
                                citation=cite.human() if cite else "", date=_day(f.trigger_date)))
     agencies = sorted({names.get(e.agency, e.agency) for e in chron.events})
-    counts = {s: sum(1 for f in result.findings if f.status == s) for s in ("breach", "possible-breach", "met")}
+    counts = {s: sum(1 for f in result.findings if f.status == s) for s in (*DEPARTURES, "met")}
     happened = (f"{case.title}. The chronology holds {count(len(chron.events), 'entry', 'entries')} from "
                 f"{count(len(agencies), 'agency', 'agencies')} "
                 f"({', '.join(agencies)}) between {case.scoping.start:%d/%m/%Y} and {case.scoping.end:%d/%m/%Y}. "

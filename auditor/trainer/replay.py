@@ -7,31 +7,32 @@ moment it was answered (or answered late), and the day a deadline passed with no
 
 The replay is built from a real audit (`AuditResult`), never from a second set of rules: statuses,
 statements and readings are the audit's own. Only the dates a clock runs to are worked out again,
-per reading, with the very functions `auditor.verdicts` used, because a finding keeps the figures of
+per reading, with the very functions the audit used (`auditor.audit.clock` and `auditor.audit.wording`), because a finding keeps the figures of
 its worst reading only and the replay needs each reading's clock (the founding case's conference
 clock runs to 23/05/2012 on the police record and to 15/06/2012 on children's social care's).
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from ..audit import AuditResult
-from ..findings import STATUS_LABELS, Finding
-from ..model import Chronology, Event
-from ..model.chronology import reading_order
-from ..model.dates import END_OF_DAY
+from ..audit.run import AuditResult
+from ..status import LABELS
+from ..audit.findings import Finding
+from ..chronology import Chronology, Event
+from ..chronology.model import reading_order
+from ..chronology.dates import END_OF_DAY
 from ..reports.render import LIMITS, environment, summary_counts
 from ..rulebook import Rulebook, Variant
 from ..rulebook.conditions import describe, label
 from ..rulebook.schema import IncludesCheck, RequiresCheck
-from ..verdicts import (deadline, event_label, expected_by, human, iso_span, span, party_names,
-                        rulebook_data, statement)
+from ..audit.wording import event_label, human, iso_span, span, party_names, statement
+from ..audit.prepared import rulebook_data
+from ..audit.clock import deadline, expected_by
 from ..words import count
 
 # What an item on a step says happened to an obligation. "opens" starts a clock or an expectation
@@ -85,7 +86,7 @@ class Item:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LABELS[self.status]
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def _item(kind: str, t: _Thread, names: dict[str, str], data: Any) -> Item:
     if f.status == "possible-breach" and kind not in ("opens", "checks"):
         if len({a.status for a in f.depends_on}) > 1:
             note = ("Possible departure: the verdict depends on which reading is right ("
-                    + "; ".join(f"{a.reading}: {STATUS_LABELS[a.status].lower()}" for a in f.depends_on) + ").")
+                    + "; ".join(f"{a.reading}: {LABELS[a.status].lower()}" for a in f.depends_on) + ").")
         else:
             note = "Possible departure: the verdict depends on exact dates the chronology does not give."
     deadline = iso_span(*t.deadline) if t.deadline and kind in ("opens", "lapsed") else ""

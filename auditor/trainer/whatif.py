@@ -26,19 +26,19 @@ from typing import Any, Literal
 
 import yaml
 
-from ..audit import Matcher, audit, sha256_hex
-from ..chronology_loader import chronology_from_document
+from ..audit.run import Matcher, audit, sha256_hex
+from ..chronology.loader import chronology_from_document
 from ..errors import InputError, Problem
-from ..findings import STATUS_LABELS, Finding
-from ..model import Chronology, Event
+from ..status import DEPARTURES, LABELS
+from ..audit.findings import Finding
+from ..chronology import Chronology, Event
 from ..rulebook import Rulebook
-from ..sourcemap import Document, PathKey, load_text
+from ..files.reading import Document, PathKey, load_text
 
 # Event fields a --set may change directly; anything else that is not a top-level field names an attribute.
 SETTABLE = ("date", "agency", "recorded_by", "author", "type", "people", "summary", "same_event_as")
 _FIXED = frozenset(Event.model_fields) - set(SETTABLE) - {"attrs", "links"}  # id, source, ... : not for what-if
 _ASSIGNMENT = re.compile(r"^(?P<target>[^=]+?)(?P<op>\+=|-=|=)(?P<value>.*)$", re.DOTALL)
-DEPARTURES = frozenset({"breach", "possible-breach"})
 CONSEQUENCE = "nothing was audited"
 
 Op = Literal["=", "+=", "-="]
@@ -368,7 +368,7 @@ class FindingsDiff:
 
 
 def status_label(status: str | None) -> str:
-    return STATUS_LABELS[status] if status else "No finding"
+    return LABELS[status] if status else "No finding"
 
 
 def diff_findings(before: list[Finding], after: list[Finding]) -> FindingsDiff:

@@ -1,0 +1,136 @@
+"""Writing files: atomically (an interrupted run never leaves half of one), and zip packages reproducibly."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from contextlib import contextmanager
+from typing import IO, Any, Callable, Iterator
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with atomic_writer(path, binary=True) as handle:
+        handle.write(data)
+
+
+def _writable(path: Path) -> None:
+    """Output a user named must be a file we can create: say so, as bad input, if it is a folder or under a file."""
+    from ..errors import InputError, Problem
+
+    if path.is_dir():
+        raise InputError([Problem(str(path), None, "", "is a folder; give a file name to write")], "nothing was written")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError([Problem(str(path), None, "", "cannot be written: a part of its path is a file, not a "
+                                  "folder")], "nothing was written") from None
+    except PermissionError:
+        raise InputError([Problem(str(path), None, "", "cannot be written: permission denied")],
+                         "nothing was written") from None
+
+
+@contextmanager
+def atomic_writer(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file written in pieces (a streamed import) that appears at `path` only when complete.
+
+    Where the file system allows it (Linux, O_TMPFILE), the pieces go to a file with no name at all, named only
+    once complete: a process killed mid-write (SIGKILL, a power cut) leaves nothing behind. Elsewhere a hidden
+    temporary file is used and removed on any exception, Ctrl-C and SIGTERM included.
+    """
+    _writable(path)
+    fd = _unnamed_file(path.parent)
+    tmp: str | None = None
+    if fd is None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with (os.fdopen(fd, "wb", closefd=False) if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="\n", closefd=False)) as handle:
+            yield handle
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as any new file would be, not mkstemp's owner-only mode
+        if tmp is None:
+            try:
+                tmp = _name_unnamed(fd, path)
+            except OSError:  # no /proc to name it through: copy it to a named temporary file instead
+                tmp = _copy_unnamed(fd, path)
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _unnamed_file(folder: Path) -> int | None:
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR, 0o600)
+    except OSError:  # a file system without O_TMPFILE support
+        return None
+
+
+def _copy_unnamed(fd: int, path: Path) -> str:
+    copy, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(copy, "wb") as target:
+            os.lseek(fd, 0, os.SEEK_SET)
+            while chunk := os.read(fd, 1 << 20):
+                target.write(chunk)
+        os.chmod(name, os.stat(fd).st_mode & 0o777)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _name_unnamed(fd: int, path: Path) -> str:
+    """Give the finished unnamed file a hidden name beside `path`, to be renamed over it at once.
+
+    linkat(..., AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name without privileges;
+    os.link uses linkat with that flag only when given a directory fd (ignored here, as the path is absolute).
+    """
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        for attempt in range(100):
+            name = str(path.parent / f".{path.name}.{os.getpid()}.{attempt}.tmp")
+            try:
+                os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, follow_symlinks=True)
+                return name
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"no free temporary name beside {path}")
+    finally:
+        os.close(folder)
+
+
+def stable_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], compresslevel: int | None = None,
+               stream: dict[str, Callable[[bytes, IO[bytes]], None]] | None = None) -> bytes:
+    """An Office package (docx, xlsx) again with fixed timestamps and a fixed entry order: equal inputs, equal bytes.
+
+    `stream` names entries whose content a function writes itself (given the original content and the
+    open entry), so a large sheet can be streamed in rather than built in memory.
+    """
+    first = ["[Content_Types].xml", "_rels/.rels"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        names = source.namelist()
+        for name in [n for n in first if n in names] + sorted(n for n in names if n not in first):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            writer = (stream or {}).get(name)
+            if writer is None:
+                target.writestr(info, source.read(name), compresslevel=compresslevel)
+            else:
+                with target.open(info, "w") as handle:
+                    writer(source.read(name), handle)
+    return out.getvalue()
