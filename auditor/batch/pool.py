@@ -47,11 +47,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def _work(conn: Connection, rules: str | None, engine: str, limits: Limits) -> None:
+def _work(conn: Connection, rules: str | None, engine: str, limits: Limits, full: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     set_limits(limits)
-    init_worker(rules, engine, isolated=False)
+    init_worker(rules, engine, isolated=False, full=full)
     conn.send(None)  # ready
     while True:
         try:
@@ -77,15 +77,15 @@ class WorkerPool:
     """`workers` processes auditing `items`; `run` yields one outcome per item, in the order they finish."""
 
     def __init__(self, workers: int, rules: str | None, engine: str, limits: Limits,
-                 case_timeout: float = DEFAULT_CASE_TIMEOUT, chunk: int = CHUNK):
-        self._size, self._rules, self._engine, self._limits = workers, rules, engine, limits
+                 case_timeout: float = DEFAULT_CASE_TIMEOUT, chunk: int = CHUNK, full: bool = False):
+        self._size, self._rules, self._engine, self._limits, self._full = workers, rules, engine, limits, full
         self._timeout, self._chunk = case_timeout, chunk
         self._context = mp.get_context("spawn")  # a clean interpreter each, never a fork of a threaded parent
         self._workers: list[_Worker] = []
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(child, self._rules, self._engine, self._limits),
+        process = self._context.Process(target=_work, args=(child, self._rules, self._engine, self._limits, self._full),
                                         daemon=True)
         process.start()
         child.close()

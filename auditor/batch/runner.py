@@ -28,6 +28,7 @@ from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
 from .inputs import iter_inputs
 from ..board.outcome import Outcome
+from ..reports.compact import citation_index
 
 FORMATS = ("csv", "xlsx", "html", "json")
 
@@ -47,16 +48,20 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
               since: date | None = None, until: date | None = None, rules: str | None = None,
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
               compare: Path | None = None, on_progress: Callable[[int], None] | None = None,
-              case_timeout: float = DEFAULT_CASE_TIMEOUT) -> BatchResult:
+              case_timeout: float = DEFAULT_CASE_TIMEOUT, full: bool = False) -> BatchResult:
+    """`full`: each case's findings in the full layout (every standard, citations in full) rather than the compact
+    one, whose citations are in OUT/citations.json (auditor.reports.compact)."""
     book = load_rulebook(rules)
     previous = _previous(compare) if compare is not None else None
     board = Board(book, since, until)
     if executor == "dask":
-        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine)
+        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine, full)
     else:
         outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine,
-                             case_timeout)
+                             case_timeout, full)
     result = BatchResult()
+    if not full:  # the one catalogue every compact case file cites by id, there before the first case
+        write_atomic(out / "citations.json", citation_index(book).to_json())
     digest = hashlib.sha256()
     seen: dict[str, str] = {}
     names: set[str] = set()

@@ -20,12 +20,12 @@ auditor.engine.isolation, where a crash costs one case.
 
 from __future__ import annotations
 
-import json
 import re
 from importlib.metadata import version
 from typing import Any, Callable
 
 import durable_rules_engine as _engine
+import orjson
 from durable import engine as durable
 
 from .expr import dnf, to_durable, to_durable_tree
@@ -191,7 +191,7 @@ class DurableEngine:
         message = started[1]
         by_rule = self._by_rule
         while message:
-            for rule_name, frames in json.loads(message).items():  # a list of frames from a rule with a `cap`
+            for rule_name, frames in orjson.loads(message).items():  # a list of frames from a rule with a `cap`
                 run = by_rule[rule_name]
                 for frame in frames if type(frames) is list else (frames,):
                     run(frame)
@@ -199,7 +199,7 @@ class DurableEngine:
             try:
                 if self._obligations:  # one call for all the obligations this action's triggers owe
                     owed, self._obligations = self._obligations, []
-                    ruleset._handle_result(_engine.assert_facts(handle, json.dumps(owed, ensure_ascii=False)), owed)
+                    ruleset._handle_result(_engine.assert_facts(handle, orjson.dumps(owed).decode()), owed)
                 # no update_state: our actions never change the session state
                 message = _engine.complete_and_start_action(handle, state_handle)
             except BaseException:
@@ -213,7 +213,7 @@ class DurableEngine:
 # failed now and then. Ids are only keys (no rule or action reads them), so one that would collide is made
 # unique by appending "~" until its hash is free.
 _FNV_BASIS, _FNV_PRIME = 0x811C9DC5, 16777619
-_FACT_ID = re.compile(r'\{"id": "([^"]*)"')  # every fact `wire_facts` writes starts with its id
+_FACT_ID = re.compile(r'\{"id": ?"([^"]*)"')  # every fact `wire_facts` writes starts with its id
 
 
 def fnv1_32(data: bytes, start: int = _FNV_BASIS) -> int:
@@ -253,10 +253,10 @@ class _SessionIds:
         if len(hashes) == len(ids):
             self._taken = hashes
             return text
-        facts = json.loads(text)
+        facts = orjson.loads(text)
         for fact in facts:
             fact["id"] = self.unique(fact["id"])
-        return json.dumps(facts, ensure_ascii=False)
+        return orjson.dumps(facts).decode()
 
 
 def _closure_action(handler: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:
