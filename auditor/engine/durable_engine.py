@@ -28,7 +28,7 @@ import durable_rules_engine as _engine
 import orjson
 from durable import engine as durable
 
-from .expr import dnf, to_durable, to_durable_tree
+from .expr import AND, dnf, holds, to_durable, to_durable_tree
 from .matches import Matches
 from .plan import Plan, link_expr, obligation, obligation_expr
 from .wire import SESSION, wanted_values, wire_facts
@@ -59,8 +59,23 @@ class _QuietHost(durable.Host):
         return self._our_actions[action_name]
 
 
+def shapes_of(plans: list[Plan]) -> dict[str, list[Plan]]:
+    """The plans by shape (`Plan.shape`): the editions of one rule in one area share everything durable-rules
+    matches, and differ only in their in-force days."""
+    grouped: dict[str, list[Plan]] = {}
+    for plan in plans:
+        grouped.setdefault(repr(plan.shape()), []).append(plan)  # expressions hold lists: compared as text
+    return {f"s{n}": group for n, group in enumerate(grouped.values())}
+
+
 def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
-    """The durable-rules definition (a plain dict); the action names carry the plan key.
+    """The durable-rules definition (a plain dict): one set of rules per shape, whose action names carry it.
+
+    A rule's editions share one trigger rule (its conditions without the in-force days); the action gives each
+    matched trigger to the editions whose days it may fall on (`Plan.in_force`, the same test the reference
+    evaluator makes as part of the trigger). Measured on synthetic cases: 629 rules became 201, and the C core's
+    work on a scenario fell from 2.25 to about 0.95 ms. Counterparts join the obligations of every plan of the
+    shape; the obligation says which plan it is for.
 
     No rule decides `missing`: which of a plan's needed fields a trigger lacks is read from the
     trigger fact the engine hands to the trigger action (it is exactly `trigger and $nex key`), so
@@ -73,26 +88,26 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
         for d, conjunction in enumerate(dnf(expr)):
             rules[f"{name}_{d}"] = {"all": before + [{"b": to_durable(conjunction)}], "run": run, "cap": CAP}
 
-    for n, plan in enumerate(plans):
-        prefix = f"r{n}"
-        rules[f"{prefix}_trigger"] = {"all": [{"a": to_durable_tree(plan.trigger)}], "run": f"trigger|{plan.key}",
-                                      "cap": CAP}
+    for shape, group in shapes_of(plans).items():
+        plan = group[0]  # all of the group's plans match alike in durable-rules
+        rules[f"{shape}_trigger"] = {"all": [{"a": to_durable_tree(plan.undated)}], "run": f"trigger|{shape}",
+                                     "cap": CAP}
         if plan.counterpart is not None:
-            joins = [{"o": to_durable(dnf(obligation_expr(plan))[0])}]
+            joins = [{"o": to_durable(dnf(obligation_expr(plan, shape))[0])}]
             if plan.link:
                 joins.append({"l": to_durable(dnf(link_expr(plan))[0])})
-            joined(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins)
+            joined(f"{shape}_candidate", f"candidate|{shape}", plan.counterpart, joins)
             if plan.release is not None:
-                joined(f"{prefix}_release", f"release|{plan.key}", plan.release, joins[:1])
-        if plan.satisfied is not None:
-            rules[f"{prefix}_satisfied"] = {"all": [{"a": to_durable_tree(plan.satisfied)}],
-                                            "run": f"satisfied|{plan.key}", "cap": CAP}
+                joined(f"{shape}_release", f"release|{shape}", plan.release, joins[:1])
+        if plan.expect is not None:
+            rules[f"{shape}_satisfied"] = {"all": [{"a": to_durable_tree(AND(plan.undated, plan.expect))}],
+                                           "run": f"satisfied|{shape}", "cap": CAP}
             # Related entries: one fact to a rule (facts._related_facts), kept to the triggers afterwards.
-            rules[f"{prefix}_relsat"] = {"all": [{"a": to_durable_tree(plan.related_satisfied)}],
-                                         "run": f"relsatisfied|{plan.key}", "cap": CAP}
+            rules[f"{shape}_relsat"] = {"all": [{"a": to_durable_tree(plan.related_satisfied)}],
+                                        "run": f"relsatisfied|{shape}", "cap": CAP}
             if plan.related_recorded is not None:
-                rules[f"{prefix}_relrec"] = {"all": [{"a": to_durable_tree(plan.related_recorded)}],
-                                             "run": f"relrecorded|{plan.key}", "cap": CAP}
+                rules[f"{shape}_relrec"] = {"all": [{"a": to_durable_tree(plan.related_recorded)}],
+                                            "run": f"relrecorded|{shape}", "cap": CAP}
     # Trap 4: every fact must reach some rule or the batch raises MessageNotHandledException. The
     # catch-all's first test takes every fact; its second waits for a fact that never exists, so
     # it never fires and costs no action (a firing no-op was half of all actions).
@@ -113,6 +128,7 @@ class DurableEngine:
             raise RuntimeError("one durable-rules ruleset per process: a second one crashes delete_state")
         _hosts_created += 1
         self._plans = {p.key: p for p in plans}
+        self._shapes = shapes_of(plans)
         self._matches = Matches()
         self._errors: list[BaseException] = []
         self._obligations: list[dict[str, Any]] = []
@@ -127,33 +143,42 @@ class DurableEngine:
         self._ruleset = self._host.get_ruleset(RULESET)
 
     def _handler(self, name: str) -> Callable[[dict[str, Any]], None]:
-        """What one rule's action does with the matched frame ({alias: fact}); it only records matches."""
-        kind, _, key = name.partition("|")
-        plan = self._plans.get(key)
+        """What one rule's action does with a matched frame ({alias: fact}); it only records matches."""
+        kind, _, shape = name.partition("|")
+        group = self._shapes.get(shape, [])
 
         def run(frame: dict[str, Any]) -> None:
             try:
                 if kind == "trigger":
                     a = frame["a"]
                     eid = a["eid"]
-                    if eid in self._matches.triggers.get(key, ()):
-                        return  # matched twice (by two rules): its obligation exists already
-                    self._matches.add_trigger(key, eid)
-                    if plan.counterpart is not None:
-                        ob = obligation(plan, a)
-                        ob["id"] = self._ids.unique(ob["id"])  # trap 17
-                        self._obligations.append(ob)  # asserted together when the action's frames are done
-                    for field_name in plan.missing_keys:  # the former `trigger and $nex key` rules
-                        if field_name not in a:
-                            self._matches.add_missing(key, eid, field_name)
+                    for plan in group:
+                        key = plan.key
+                        if not holds(plan.in_force, a) or eid in self._matches.triggers.get(key, ()):
+                            continue  # another edition's days; or matched twice: its obligation exists already
+                        self._matches.add_trigger(key, eid)
+                        if plan.counterpart is not None:
+                            ob = obligation(plan, a, shape)
+                            ob["id"] = self._ids.unique(ob["id"])  # trap 17
+                            self._obligations.append(ob)  # asserted together when the action's frames are done
+                        for field_name in plan.missing_keys:  # the former `trigger and $nex key` rules
+                            if field_name not in a:
+                                self._matches.add_missing(key, eid, field_name)
                 elif kind == "candidate":
-                    self._matches.add_candidate(key, frame["o"]["trigger"], frame["b"]["eid"])
+                    o = frame["o"]
+                    self._matches.add_candidate(o["rule"], o["trigger"], frame["b"]["eid"])
                 elif kind == "release":
-                    self._matches.add_release(key, frame["o"]["trigger"], frame["b"]["eid"])
+                    o = frame["o"]
+                    self._matches.add_release(o["rule"], o["trigger"], frame["b"]["eid"])
                 elif kind == "satisfied":
-                    self._matches.satisfied.add((key, frame["a"]["eid"]))
+                    a = frame["a"]
+                    for plan in group:
+                        if holds(plan.in_force, a):
+                            self._matches.satisfied.add((plan.key, a["eid"]))
                 elif kind in ("relsatisfied", "relrecorded"):
-                    self._matches.add_related(kind[3:], key, frame["a"]["about"], frame["a"]["eid"])
+                    a = frame["a"]
+                    for plan in group:  # kept to each plan's own triggers afterwards (Matches.keep_related)
+                        self._matches.add_related(kind[3:], plan.key, a["about"], a["eid"])
             except BaseException as exc:  # trap 6: the engine would swallow it
                 self._errors.append(exc)
 

@@ -34,12 +34,19 @@ class CitationIndex:
         data = rulebook_data(book)
         self.ids: dict[Any, str] = {}
         self.catalogue: dict[str, Any] = {}
+        # Findings hold the rulebook's own citation objects: found by identity first (the index keeps the
+        # rulebook, and so them, alive), by value only for a citation made elsewhere.
+        self.by_object: dict[int, str] = {}
         for variant in book.variants:
             for key, citation in data.cites[variant.key]:
                 if key not in self.ids:
-                    self.ids[key] = cid = f"C{len(self.ids) + 1}"
-                    self.catalogue[cid] = citation.model_dump(mode="json")
+                    self.ids[key] = f"C{len(self.ids) + 1}"
+                    self.catalogue[self.ids[key]] = citation.model_dump(mode="json")
+                self.by_object[id(citation)] = self.ids[key]
         self.book = book
+
+    def id_of(self, citation: Any) -> str:
+        return self.by_object.get(id(citation)) or self.ids[model_key(citation)]
 
     def to_json(self) -> bytes:
         """citations.json: the catalogue, tied to the rulebook that numbered it."""
@@ -60,7 +67,7 @@ def citation_index(book: Rulebook) -> CitationIndex:
 
 def compact_json(result: AuditResult, book: Rulebook) -> bytes:
     """One case's findings in the compact layout, on one line."""
-    ids = citation_index(book).ids
+    index = citation_index(book)
     case = result.chronology.case
     findings, not_applicable = [], []
     for f in result.findings:
@@ -68,7 +75,7 @@ def compact_json(result: AuditResult, book: Rulebook) -> bytes:
             not_applicable.append(f.rule_id)
             continue
         row = f.model_dump(mode="json", exclude={"citations"})
-        row["cites"] = [ids[model_key(c)] for c in f.citations]
+        row["cites"] = [index.id_of(c) for c in f.citations]
         findings.append(row)
     data = {
         "layout": LAYOUT,
