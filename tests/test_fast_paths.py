@@ -283,7 +283,7 @@ def test_facts_left_out_of_the_batch_could_match_no_rule(rulebook, plans, refere
                 fact["type"] = "unused-type"
         text = wire_facts(facts, "g", types, rels)
         sent = json.loads(text) if text is not None else [None]  # None: nothing at all is asserted
-        assert sent[-1] in ({"id": "g|#session", "sid": "g", "kind": "session"}, None)
+        assert sent[-1] in ({"id": "#session", "sid": "g", "kind": "session"}, None)
         left_out = [f for f in facts if f not in sent]
         assert all(not holds(e, f) for p in plans for e in (p.trigger, p.counterpart, p.satisfied)
                    if e is not None for f in left_out)

@@ -132,7 +132,7 @@ class DurableEngine:
         self._matches = Matches()
         self._errors: list[BaseException] = []
         self._obligations: list[dict[str, Any]] = []
-        self._ids = _SessionIds("")
+        self._ids = _SessionIds()
         self._types, self._rels = wanted_values(plans)
         definition = compile_ruleset(plans)
         handlers = {rule["run"]: self._handler(rule["run"]) for rule in definition.values()}
@@ -191,7 +191,7 @@ class DurableEngine:
         """Match one scenario given as the JSON text from `wire.wire_facts` (None: nothing to assert)."""
         self._matches, self._errors, self._obligations = Matches(), [], []
         if text is not None:  # trap 11: an empty batch segfaults (wire_facts never gives one)
-            self._ids = _SessionIds(sid)
+            self._ids = _SessionIds()
             text = self._ids.take(text)
             try:
                 self._assert_and_act(text)
@@ -249,18 +249,27 @@ def fnv1_32(data: bytes, start: int = _FNV_BASIS) -> int:
     return h
 
 
-class _SessionIds:
-    """The id hashes of one session's facts, so that no two of its facts' ids hash alike (trap 17)."""
+_HASHES: dict[str, int] = {}  # fact ids repeat from case to case (E001, ob|rule~3|E001): hashed once a process
 
-    def __init__(self, sid: str):
-        self._prefix = f"{sid}|"
-        self._start = fnv1_32(self._prefix.encode("utf-8"))  # every id starts with it: hash it once
+
+def _hash(fact_id: str) -> int:
+    h = _HASHES.get(fact_id)
+    if h is None:
+        if len(_HASHES) > 1_000_000:  # a bound on memory, whatever the ids
+            _HASHES.clear()
+        h = _HASHES[fact_id] = fnv1_32(fact_id.encode("utf-8"))
+    return h
+
+
+class _SessionIds:
+    """The id hashes of one session's facts, so that no two of its facts' ids hash alike (trap 17). Ids carry
+    no session id (the `sid` field says which session a fact is in), so the same ids hash alike in every
+    case and their hashes are worked out once."""
+
+    def __init__(self) -> None:
         self._taken: set[int] = set()
 
-    def _hash(self, fact_id: str) -> int:
-        if fact_id.startswith(self._prefix):
-            return fnv1_32(fact_id[len(self._prefix):].encode("utf-8"), self._start)
-        return fnv1_32(fact_id.encode("utf-8"))
+    _hash = staticmethod(_hash)
 
     def unique(self, fact_id: str) -> str:
         """`fact_id`, or it with "~" appended until no fact of the session has an id that hashes alike."""

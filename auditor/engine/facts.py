@@ -127,7 +127,7 @@ def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
 def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tuple[str, Any]],
                 case_id: str) -> dict[str, Any]:
     fact: dict[str, Any] = {
-        "id": f"{sid}|{event.id}", "sid": sid, "kind": "event", "eid": event.id, "type": event.type,
+        "id": event.id, "sid": sid, "kind": "event", "eid": event.id, "type": event.type,
         "agency": event.agency, "recorded_by": event.recorded_by or event.agency, "area": area, "jur": jur,
         "t_lo": epoch(event.date.earliest), "t_hi": epoch(event.date.latest),
     }
@@ -153,7 +153,7 @@ def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict
         for relation, targets in sorted(event.links.items()):
             for target in dict.fromkeys(kept.get(t, "") for t in targets):  # a repeated fact id corrupts the C core
                 if target:
-                    facts.append({"id": f"{sid}|link|{event.id}|{relation}|{target}", "sid": sid, "kind": "link",
+                    facts.append({"id": f"link|{event.id}|{relation}|{target}", "sid": sid, "kind": "link",
                                   "rel": relation, "src": event.id, "dst": target})
     if kept is not None:
         facts += _related_facts(scenario, kept, {f["eid"]: f for f in facts if f.get("kind") == "event"})
@@ -194,6 +194,6 @@ def _related_facts(scenario: Scenario, landing: dict[str, str],
     out = []
     for a, b in sorted(related_pairs(scenario, landing)):
         fact = dict(events[b])
-        fact.update(id=f"{fact['sid']}|rel|{a}|{b}", kind="related-event", about=a)
+        fact.update(id=f"rel|{a}|{b}", kind="related-event", about=a)
         out.append(fact)
     return out

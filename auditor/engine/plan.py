@@ -103,7 +103,7 @@ def plan_variant(variant: Variant) -> Plan:
 def obligation(plan: Plan, trigger: dict[str, Any], shape: str = "") -> dict[str, Any]:
     """The fact a paired rule's trigger leaves behind for counterparts to join with (`shape`: the durable rules
     of the plan's shape join it by that, and read the plan from `rule`)."""
-    fact = {"id": f"{trigger['sid']}|ob|{plan.key}|{trigger['eid']}", "sid": trigger["sid"], "kind": "obligation",
+    fact = {"id": f"ob|{plan.key}|{trigger['eid']}", "sid": trigger["sid"], "kind": "obligation",
             "rule": plan.key, "shape": shape, "trigger": trigger["eid"], "t_lo": trigger["t_lo"],
             "t_hi": trigger["t_hi"]}
     if plan.lookback is not None:

@@ -61,5 +61,5 @@ def wire_facts(facts: list[dict[str, Any]], sid: str, types: frozenset[Any] | No
         kept.append(fact)
     if not kept:  # trap 11: an empty batch segfaults
         return None
-    kept.append({"id": f"{sid}|#session", "sid": sid, "kind": SESSION})
+    kept.append({"id": "#session", "sid": sid, "kind": SESSION})
     return orjson.dumps(kept).decode()  # UTF-8, unescaped, as durable's Ruleset.assert_facts encodes them
