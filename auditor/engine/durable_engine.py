@@ -28,7 +28,7 @@ import durable_rules_engine as _engine
 import orjson
 from durable import engine as durable
 
-from .expr import AND, dnf, holds, to_durable, to_durable_tree
+from .expr import AND, dnf, to_durable, to_durable_tree
 from .matches import Matches
 from .plan import Plan, link_expr, obligation, obligation_expr
 from .wire import SESSION, wanted_values, wire_facts
@@ -119,6 +119,12 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
     return rules
 
 
+def _on_days(plan: Plan, fact: dict[str, Any]) -> bool:
+    """`holds(plan.in_force, fact)`, read from the plan's epoch bounds (an action asks it of every trigger)."""
+    first, last = plan.days
+    return fact["t_hi"] >= first and (last is None or fact["t_lo"] <= last)
+
+
 class DurableEngine:
     name = "durable-rules"
 
@@ -154,7 +160,7 @@ class DurableEngine:
                     eid = a["eid"]
                     for plan in group:
                         key = plan.key
-                        if not holds(plan.in_force, a) or eid in self._matches.triggers.get(key, ()):
+                        if not _on_days(plan, a) or eid in self._matches.triggers.get(key, ()):
                             continue  # another edition's days; or matched twice: its obligation exists already
                         self._matches.add_trigger(key, eid)
                         if plan.counterpart is not None:
@@ -173,7 +179,7 @@ class DurableEngine:
                 elif kind == "satisfied":
                     a = frame["a"]
                     for plan in group:
-                        if holds(plan.in_force, a):
+                        if _on_days(plan, a):
                             self._matches.satisfied.add((plan.key, a["eid"]))
                 elif kind in ("relsatisfied", "relrecorded"):
                     a = frame["a"]

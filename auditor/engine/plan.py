@@ -42,6 +42,7 @@ class Plan:
     # each matched trigger is given to the editions whose days it may fall on (durable_engine).
     undated: Expr | None = None
     in_force: Expr | None = None
+    days: tuple[int, int | None] = (0, None)  # `in_force` as epoch bounds: t_hi >= first, t_lo <= last (None: open)
     expect: Expr | None = None  # includes and requires: what the trigger itself must show
 
     def shape(self) -> tuple[Any, ...]:
@@ -53,9 +54,9 @@ class Plan:
 def plan_variant(variant: Variant) -> Plan:
     check = variant.check
     span = variant.in_force
-    dated = [("gte", "t_hi", epoch(datetime.combine(span.start, time.min)))]
-    if span.end is not None:
-        dated.append(("lte", "t_lo", epoch(datetime.combine(span.end, time(23, 59, 59)))))
+    days = (epoch(datetime.combine(span.start, time.min)),
+            None if span.end is None else epoch(datetime.combine(span.end, time(23, 59, 59))))
+    dated = [("gte", "t_hi", days[0])] + ([("lte", "t_lo", days[1])] if days[1] is not None else [])
     if variant.area:
         area: Expr | None = ("eq", "area", variant.area)
     elif variant.excluded_areas:
@@ -82,7 +83,7 @@ def plan_variant(variant: Variant) -> Plan:
         release = AND(("eq", "kind", "event"), type_in(released_by.type), from_condition(released_by.where),
                       ("join_ne", "eid", "o", "trigger"), window) if released_by is not None else None
         return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback, release=release,
-                    undated=undated, in_force=in_force)
+                    undated=undated, in_force=in_force, days=days)
     if isinstance(check, IncludesCheck):
         expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
         keys: tuple[str, ...] = ("a_" + check.field,)
@@ -97,7 +98,7 @@ def plan_variant(variant: Variant) -> Plan:
     return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys,
                 related_satisfied=AND(related, expect),
                 related_recorded=AND(related, *(("ex", k) for k in event_keys)) if event_keys else None,
-                undated=undated, in_force=in_force, expect=expect)
+                undated=undated, in_force=in_force, days=days, expect=expect)
 
 
 def obligation(plan: Plan, trigger: dict[str, Any], shape: str = "") -> dict[str, Any]:
