@@ -23,6 +23,7 @@ from ..errors import InputError, Problem
 from ..chronology import Chronology, Event
 
 MAX_PROPERTIES = 255
+RELATED_EXTRA = 2  # what a related-event copy of an event fact adds: `about` and `about_type`
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,10 @@ def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tu
     fact.update(case_items)
     for name, value in event.attrs.items():
         fact["a_" + name] = value
-    if len(fact) > MAX_PROPERTIES:  # trap 10: the C core's limit per fact
+    if len(fact) + RELATED_EXTRA > MAX_PROPERTIES:  # trap 10: the C core's limit per fact, on a related copy too
         raise InputError([Problem(case_id, None, f"events.{event.id}",
-                                  f"{len(fact)} properties with the case facts; the engine takes at most {MAX_PROPERTIES}")])
+                                  f"{len(fact)} properties with the case facts ({len(fact) + RELATED_EXTRA} on a copy of "
+                                  f"it as a related entry); the engine takes at most {MAX_PROPERTIES}")])
     return fact
 
 
@@ -194,6 +196,7 @@ def _related_facts(scenario: Scenario, landing: dict[str, str],
     out = []
     for a, b in sorted(related_pairs(scenario, landing)):
         fact = dict(events[b])
-        fact.update(id=f"rel|{a}|{b}", kind="related-event", about=a)
+        # `about_type`: a rule keeps only entries about its own triggers, so it need match no other (plan.py)
+        fact.update(id=f"rel|{a}|{b}", kind="related-event", about=a, about_type=events[a]["type"])
         out.append(fact)
     return out

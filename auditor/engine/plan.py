@@ -93,7 +93,9 @@ def plan_variant(variant: Variant) -> Plan:
         keys = tuple(sorted({leaf.key for leaf in leaves(check.expect)}))
     # One fact per rule, no join: which entries a related entry is `about` is kept to the plan's triggers after
     # matching (Matches.keep_related). Joined rules for this crashed the C core: see facts._related_facts.
-    related = ("eq", "kind", "related-event")
+    # About an entry of one of the trigger's types: the matches about any other entry are dropped anyway
+    # (Matches.keep_related keeps those about the plan's triggers), so they need not be made.
+    related = AND(("eq", "kind", "related-event"), OR(*(("eq", "about_type", t) for t in check.trigger.type)))
     event_keys = tuple(k for k in keys if k.startswith("a_"))  # case facts are the same on every entry
     return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys,
                 related_satisfied=AND(related, expect),
