@@ -195,3 +195,26 @@ def test_fixtures_two_hundred_synthetic_cases_and_three_broken_files_give_the_wh
         assert (out / name).stat().st_size > 200, name
     data = json.loads((out / "board.json").read_text())
     assert len(data["matrix"]["cases"]) == 201 and len(data["years"]) > 10
+
+
+def test_compact_case_files_give_back_every_full_finding_and_full_keeps_the_full_layout(inputs, tmp_path, rulebook):
+    """The compact layout drops nothing: with citations.json and the rulebook, each case file gives back exactly
+    the findings the full layout (and `auditor audit --format json`) writes."""
+    from auditor.reports.compact import LAYOUT, expand
+
+    run_batch(inputs, tmp_path / "compact", workers=0, engine="reference", formats=("json",))
+    run_batch(inputs, tmp_path / "full", workers=0, engine="reference", formats=("json",), full=True)
+    catalogue = json.loads((tmp_path / "compact" / "citations.json").read_text())
+    assert catalogue["meta"]["rulebook_version"] == rulebook.version and not (tmp_path / "full" / "citations.json").exists()
+    names = sorted(p.name for p in (tmp_path / "full" / "cases").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "compact" / "cases").iterdir()) and len(names) == 3
+    for name in names:
+        full = json.loads((tmp_path / "full" / "cases" / name).read_text())
+        compact = json.loads((tmp_path / "compact" / "cases" / name).read_text())
+        assert "layout" not in full and compact["layout"] == LAYOUT
+        assert all(f["status"] != "not-applicable" and "citations" not in f for f in compact["findings"])
+        assert expand(compact, catalogue["citations"], rulebook) == full["findings"]
+        assert {k: compact[k] for k in ("meta", "case", "readings", "summary", "limits")} == \
+               {k: full[k] for k in ("meta", "case", "readings", "summary", "limits")}
+        assert len((tmp_path / "compact" / "cases" / name).read_bytes()) < 0.6 * len((tmp_path / "full" / "cases" / name).read_bytes())
+    assert (tmp_path / "compact" / "board.json").read_bytes() == (tmp_path / "full" / "board.json").read_bytes()

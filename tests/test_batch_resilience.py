@@ -22,7 +22,7 @@ import yaml
 
 from .conftest import FOUNDING_CASE
 
-CASES = 120
+CASES = 300  # enough that a run is still going when a test stops or kills its workers
 
 CRASH_HOOK = '''
 import importlib.abc, importlib.machinery, os, sys
@@ -141,11 +141,14 @@ def test_a_killed_worker_and_a_stopped_worker_cost_one_case_each(many, tmp_path)
     # A generous limit: on a busy machine a healthy case must not time out.
     proc = start([str(many), "--out", str(out), "--workers", "2", "--case-timeout", "10"])
     wait_for_cases(out, proc, 10)
-    first, second = workers_of(proc.pid)[:2]
+    workers = workers_of(proc.pid)
+    assert len(workers) >= 2, proc.communicate()
+    first, second = workers[:2]
     os.kill(first, signal.SIGKILL)
     os.kill(second, signal.SIGSTOP)
     _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 1, stderr
+    assert (out / "errors.csv").exists(), stderr
     written, failed = accounted(out)
     assert sorted(failed.values()) == ["engine-crash", "timeout"]
     assert len(written) == CASES - 2
@@ -166,3 +169,30 @@ def test_sigterm_or_ctrl_c_stops_every_process_and_leaves_no_partial_file(many, 
     for written in (out / "cases").iterdir():
         assert json.loads(written.read_text())["case"]["id"] == written.stem
     assert not (out / "board.json").exists()
+
+
+def test_half_a_message_from_a_worker_never_blocks_the_parent():
+    """A worker stopped or killed mid-send leaves half an outcome in the pipe; reading must not wait for the rest."""
+    import multiprocessing as mp
+    import pickle
+    import struct
+
+    from auditor.batch.pool import _Inbox
+
+    parent, child = mp.Pipe()
+    inbox = _Inbox(parent)
+    outcome = {"outcome": "x" * 200_000}  # larger than a pipe's buffer
+    payload = pickle.dumps(outcome)
+    frame = struct.pack("!i", len(payload)) + payload
+    raw = child.fileno()
+    os.write(raw, frame[:1000])
+    started = time.monotonic()
+    assert inbox.take() == [] and time.monotonic() - started < 1  # half a message: nothing yet, and no wait
+    received = []
+    rest = memoryview(frame[1000:])
+    while rest:  # the rest arrives in pieces, read as it comes
+        rest = rest[os.write(raw, rest[:30_000]):]
+        received += inbox.take()
+    child.send(None)
+    received += inbox.take()
+    assert received == [outcome, None]

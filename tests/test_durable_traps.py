@@ -160,3 +160,19 @@ def test_trap_10_too_many_properties_is_an_input_error(rulebook):
     chron = Chronology.model_validate(data)
     with pytest.raises(InputError, match="at most 255"):
         scenario_facts(scenarios(chron)[0], chron, "t10")
+
+
+def test_an_actions_edition_test_is_the_plans_in_force_expression(plans):
+    """The durable engine reads a plan's in-force days from its epoch bounds; the reference evaluator holds the
+    expression. They must agree on every plan, at and either side of each bound."""
+    from auditor.engine.durable_engine import _on_days
+    from auditor.engine.expr import holds
+
+    for plan in plans:
+        first, last = plan.days
+        moments = [first - 1, first, first + 1] + ([last - 1, last, last + 1] if last is not None else [])
+        for lo in moments:
+            for hi in moments:
+                if lo <= hi:
+                    fact = {"t_lo": lo, "t_hi": hi}
+                    assert _on_days(plan, fact) == holds(plan.in_force, fact), (plan.key, lo, hi)

@@ -88,9 +88,9 @@ def test_trap_17_fact_ids_whose_hashes_collide_are_both_asserted(rulebook, durab
 
     # The C core's fnv1Hash32 (FNV-1a: xor, then multiply), checked against the published test vectors.
     assert (fnv1_32(b""), fnv1_32(b"a"), fnv1_32(b"foobar")) == (0x811C9DC5, 0xE40C292C, 0xBF9CF968)
-    # Two event ids that hash alike in session "x#0": durable-rules took the second for the first, asserted
-    # twice (MessageObservedException), and refused the case.
-    first, second = "x#0|E791168", "x#0|E1317194"
+    # Two event ids that hash alike (fact ids are the event ids: the session is the fact's `sid`): durable-rules
+    # took the second for the first, asserted twice (MessageObservedException), and refused the case.
+    first, second = "E558385", "E1501100"
     assert fnv1_32(first.encode()) == fnv1_32(second.encode())
     text = json.dumps({"case": {"id": "x", "title": "Hash collision", "jurisdiction": "england",
                                 "scoping": {"from": "2012-01-01", "to": "2012-12-31"},
@@ -100,17 +100,16 @@ def test_trap_17_fact_ids_whose_hashes_collide_are_both_asserted(rulebook, durab
                        "events": [{"id": eid, "date": day, "agency": "police", "type": "domestic-abuse-incident",
                                    "people": ["adult-a"], "attrs": {"children_present": True},
                                    "source": {"document": "chronology", "row": row}, "summary": "Incident."}
-                                  for row, (eid, day) in enumerate([("E791168", "2012-03-01"),
-                                                                    ("E1317194", "2012-04-01")], 1)]})
+                                  for row, (eid, day) in enumerate([(first, "2012-03-01"), (second, "2012-04-01")], 1)]})
     chron = chronology_from_text(text, "collide.json", rulebook.vocabulary)
     [reading] = scenarios(chron)
     facts = scenario_facts(reading, chron, "x#0")
     assert {first, second} <= {f["id"] for f in facts}
     found = durable.match(facts, "x#0")
     assert found.canonical() == reference.match(facts, "x#0").canonical()
-    assert {e for ids in found.triggers.values() for e in ids} == {"E791168", "E1317194"}
+    assert {e for ids in found.triggers.values() for e in ids} == {first, second}
     # An id asserted later in the session (an obligation) that would collide gets "~" until it does not.
-    ids = _SessionIds("x#0")
+    ids = _SessionIds()
     assert ids.unique(first) == first
     assert ids.unique(second) == second + "~"
     assert ids.unique(second) == second + "~~"

@@ -36,7 +36,7 @@ class RulebookData:
                        for v in rulebook.variants if getattr(v.check, "counterpart", None) is not None}
         # Each citation with a key that is equal exactly when the citations are (pydantic compares
         # the type and the field values), so findings can drop repeated citations without comparing models.
-        self.cites = {v.key: [(_model_key(c), c) for c in v.cites] for v in rulebook.variants}
+        self.cites = {v.key: [(model_key(c), c) for c in v.cites] for v in rulebook.variants}
         # Checks without `anchor` would go through pydantic's slow missing-attribute path every time.
         self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
         self.pairing = {v.key: pairing_of(v.check) for v in rulebook.variants}
@@ -63,14 +63,14 @@ def pairing_of(check: Any) -> str:
     return "nearest" if check.template in ("within", "follows") else "each"
 
 
-def _model_key(value: Any) -> Any:
+def model_key(value: Any) -> Any:
     if isinstance(value, BaseModel):
-        return (type(value), tuple((k, _model_key(v)) for k, v in value.__dict__.items()),
-                _model_key(value.__pydantic_extra__), _model_key(getattr(value, "__pydantic_private__", None)))
+        return (type(value), tuple((k, model_key(v)) for k, v in value.__dict__.items()),
+                model_key(value.__pydantic_extra__), model_key(getattr(value, "__pydantic_private__", None)))
     if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_model_key(v) for v in value))
+        return (type(value), tuple(model_key(v) for v in value))
     if isinstance(value, dict):
-        return (dict, tuple((k, _model_key(v)) for k, v in value.items()))
+        return (dict, tuple((k, model_key(v)) for k, v in value.items()))
     return value
 
 

@@ -78,7 +78,7 @@ def every_record_facts(chron: Chronology, sid: str) -> list[dict[str, Any]]:
         for relation, targets in sorted(event.links.items()):
             for target in targets:
                 for other in members.get(groups.get(target, ""), ()):
-                    fact_id = f"{sid}|link|{event.id}|{relation}|{other}"
+                    fact_id = f"link|{event.id}|{relation}|{other}"
                     if other != event.id and fact_id not in ids:  # a repeated fact id corrupts the C core
                         ids.add(fact_id)
                         facts.append({"id": fact_id, "sid": sid, "kind": "link", "rel": relation,

@@ -91,7 +91,8 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
     judged = {f.rule_id for f in findings}
     for rule_id in data.rule_ids:
         if rule_id not in judged:
-            findings.append(_not_applicable(rulebook, rule_id, chron))
+            findings.append(not_applicable_finding(rulebook, rule_id, chron.case.jurisdiction, chron.case.area,
+                                                   chron.case.scoping.end))
     meta = {
         "auditor_version": __version__,
         "engine": matcher.name,
@@ -304,9 +305,11 @@ def _evidence(event: Event, role: str, chron: Chronology) -> Evidence:
                     summary=event.summary)
 
 
-def _not_applicable(rulebook: Rulebook, rule_id: str, chron: Chronology) -> Finding:
+def not_applicable_finding(rulebook: Rulebook, rule_id: str, jurisdiction: str, area: str | None,
+                           end: date) -> Finding:
+    """The finding for a rule nothing in a case engaged, by the edition in force at the end of its scoping
+    (a compact case file lists only the rule's id; this gives the finding back)."""
     variants = rulebook_data(rulebook).variants_of[rule_id]
-    end = chron.case.scoping.end
     variant = next((v for v in variants if v.in_force.contains(end)), variants[-1])
     # Finding(**fields) validates afresh each time, so no list is shared between findings.
-    return Finding(**rulebook_data(rulebook).not_applicable(variant, chron.case.jurisdiction, chron.case.area))
+    return Finding(**rulebook_data(rulebook).not_applicable(variant, jurisdiction, area))

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import pickle
 import signal
+import struct
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -47,11 +49,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def _work(conn: Connection, rules: str | None, engine: str, limits: Limits) -> None:
+def _work(conn: Connection, rules: str | None, engine: str, limits: Limits, full: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     set_limits(limits)
-    init_worker(rules, engine, isolated=False)
+    init_worker(rules, engine, isolated=False, full=full)
     conn.send(None)  # ready
     while True:
         try:
@@ -64,6 +66,52 @@ def _work(conn: Connection, rules: str | None, engine: str, limits: Limits) -> N
             conn.send(audit_case(item))
 
 
+class _Inbox:
+    """What one worker has sent, read without ever waiting for the rest of a message.
+
+    A worker stopped (SIGSTOP) or killed while sending an outcome leaves half a message in the pipe;
+    `Connection.recv` would then wait for the rest, for ever, and the batch with it (found by the resilience
+    test once outcomes got faster). So the parent reads whatever is there, without blocking, and takes only
+    whole messages, framed as `Connection.send` frames them (a 4-byte length, or -1 and an 8-byte length).
+    """
+
+    def __init__(self, conn: Connection):
+        self._fd = conn.fileno()
+        self._buffer = bytearray()
+
+    def take(self) -> list[Any]:
+        os.set_blocking(self._fd, False)
+        try:
+            while True:
+                try:
+                    chunk = os.read(self._fd, 1 << 20)
+                except (BlockingIOError, InterruptedError):
+                    break
+                except OSError:  # the worker's end is gone: its death is seen through its sentinel
+                    break
+                if not chunk:
+                    break
+                self._buffer += chunk
+        finally:
+            try:
+                os.set_blocking(self._fd, True)
+            except OSError:
+                pass
+        out = []
+        buffer = self._buffer
+        while len(buffer) >= 4:
+            (size,), start = struct.unpack("!i", buffer[:4]), 4
+            if size == -1:
+                if len(buffer) < 12:
+                    break
+                (size,), start = struct.unpack("!Q", buffer[4:12]), 12
+            if len(buffer) < start + size:
+                break
+            out.append(pickle.loads(buffer[start:start + size]))
+            del buffer[:start + size]
+        return out
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -71,21 +119,25 @@ class _Worker:
     assigned: deque[CaseInput] = field(default_factory=deque)
     since: float = 0.0  # when the case at the head of `assigned` started (the last outcome, or the chunk's dispatch)
     ready: bool = False
+    inbox: _Inbox | None = None
+
+    def __post_init__(self) -> None:
+        self.inbox = _Inbox(self.conn)
 
 
 class WorkerPool:
     """`workers` processes auditing `items`; `run` yields one outcome per item, in the order they finish."""
 
     def __init__(self, workers: int, rules: str | None, engine: str, limits: Limits,
-                 case_timeout: float = DEFAULT_CASE_TIMEOUT, chunk: int = CHUNK):
-        self._size, self._rules, self._engine, self._limits = workers, rules, engine, limits
+                 case_timeout: float = DEFAULT_CASE_TIMEOUT, chunk: int = CHUNK, full: bool = False):
+        self._size, self._rules, self._engine, self._limits, self._full = workers, rules, engine, limits, full
         self._timeout, self._chunk = case_timeout, chunk
         self._context = mp.get_context("spawn")  # a clean interpreter each, never a fork of a threaded parent
         self._workers: list[_Worker] = []
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(child, self._rules, self._engine, self._limits),
+        process = self._context.Process(target=_work, args=(child, self._rules, self._engine, self._limits, self._full),
                                         daemon=True)
         process.start()
         child.close()
@@ -130,13 +182,8 @@ class WorkerPool:
                 yield from self._lost(worker, retry, "timeout")
 
     def _drain(self, worker: _Worker) -> Iterator[Outcome]:
-        while True:
-            try:
-                if not worker.conn.poll():
-                    return
-                message = worker.conn.recv()
-            except (EOFError, OSError):
-                return
+        assert worker.inbox is not None
+        for message in worker.inbox.take():
             if message is None:
                 worker.ready = True
                 continue

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 from .. import __version__
 from ..engine import engine_version
 from ..errors import InputError, Problem
-from ..files.writing import write_atomic
+from ..files.writing import FolderWriter, write_atomic
 from ..rulebook import load_rulebook
 from ..board.model import Board, comparison
 from ..board.writers import board_json, csv_files, errors_csv
@@ -28,6 +28,7 @@ from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
 from .inputs import iter_inputs
 from ..board.outcome import Outcome
+from ..reports.compact import citation_index
 
 FORMATS = ("csv", "xlsx", "html", "json")
 
@@ -47,38 +48,49 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
               since: date | None = None, until: date | None = None, rules: str | None = None,
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
               compare: Path | None = None, on_progress: Callable[[int], None] | None = None,
-              case_timeout: float = DEFAULT_CASE_TIMEOUT) -> BatchResult:
+              case_timeout: float = DEFAULT_CASE_TIMEOUT, full: bool = False) -> BatchResult:
+    """`full`: each case's findings in the full layout (every standard, citations in full) rather than the compact
+    one, whose citations are in OUT/citations.json (auditor.reports.compact)."""
     book = load_rulebook(rules)
     previous = _previous(compare) if compare is not None else None
     board = Board(book, since, until)
     if executor == "dask":
-        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine)
+        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine, full)
     else:
         outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine,
-                             case_timeout)
+                             case_timeout, full)
     result = BatchResult()
+    if not full:  # the one catalogue every compact case file cites by id, there before the first case
+        write_atomic(out / "citations.json", citation_index(book).to_json())
     digest = hashlib.sha256()
+    cases: FolderWriter | None = None  # made at the first case audited
     seen: dict[str, str] = {}
     names: set[str] = set()
-    for outcome in _in_order(outcomes):
-        digest.update(f"{outcome.label}\0{outcome.input_sha256}\0".encode())
-        if not outcome.failure and outcome.case_id in seen:
-            outcome.failure = "bad-input"
-            outcome.problems = [f"{outcome.label}: case id {outcome.case_id!r} is also the id of {seen[outcome.case_id]}"]
-        if outcome.failure:
-            result.failed += 1
-            result.crashed += outcome.failure != "bad-input"
-        else:
-            seen[outcome.case_id] = outcome.label
-            started = perf_counter()
-            write_atomic(out / "cases" / case_file_name(outcome.case_id, names), outcome.findings_json)
-            result.writing_seconds += perf_counter() - started
-            result.audited += 1
-            result.events += outcome.events
-            result.worker_seconds = [a + b for a, b in zip(result.worker_seconds, outcome.seconds)]
-        board.add(outcome)
-        if on_progress is not None:
-            on_progress(1)
+    try:
+        for outcome in _in_order(outcomes):
+            digest.update(f"{outcome.label}\0{outcome.input_sha256}\0".encode())
+            if not outcome.failure and outcome.case_id in seen:
+                outcome.failure = "bad-input"
+                outcome.problems = [f"{outcome.label}: case id {outcome.case_id!r} is also the id of {seen[outcome.case_id]}"]
+            if outcome.failure:
+                result.failed += 1
+                result.crashed += outcome.failure != "bad-input"
+            else:
+                seen[outcome.case_id] = outcome.label
+                started = perf_counter()
+                if cases is None:
+                    cases = FolderWriter(out / "cases")
+                cases.write(case_file_name(outcome.case_id, names), outcome.findings_json)
+                result.writing_seconds += perf_counter() - started
+                result.audited += 1
+                result.events += outcome.events
+                result.worker_seconds = [a + b for a, b in zip(result.worker_seconds, outcome.seconds)]
+            board.add(outcome)
+            if on_progress is not None:
+                on_progress(1)
+    finally:
+        if cases is not None:
+            cases.close()
     meta = {"auditor_version": __version__, "engine": engine, "engine_version": engine_version(engine),
             "rulebook": book.meta.name, "rulebook_version": book.version, "inputs_sha256": digest.hexdigest()}
     data = board.to_data(meta)

@@ -19,6 +19,7 @@ from ..chronology.loader import chronology_from_text
 from ..engine import engine_version, open_matcher
 from ..errors import EngineCrash, InputError
 from ..reports import render
+from ..reports.compact import compact_json
 from ..rulebook import Rulebook, load_rulebook
 from ..files.reading import read_source
 from ..board.outcome import Outcome, Row
@@ -28,11 +29,12 @@ from .inputs import CaseInput
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(rules: str | None, engine: str, isolated: bool = True) -> None:
-    """Load the rulebook and start this process's engine once, not per case (see `open_matcher` for `isolated`)."""
+def init_worker(rules: str | None, engine: str, isolated: bool = True, full: bool = False) -> None:
+    """Load the rulebook and start this process's engine once, not per case (see `open_matcher` for `isolated`;
+    `full`: each case's findings in the full layout rather than the compact one, auditor.reports.compact)."""
     stack = ExitStack()
     book = load_rulebook(rules)
-    _STATE.update(book=book, engine=engine, version=engine_version(engine),
+    _STATE.update(book=book, engine=engine, version=engine_version(engine), full=full,
                   matcher=stack.enter_context(open_matcher(book, engine, isolated)))
     atexit.register(stack.close)
 
@@ -56,7 +58,7 @@ def audit_case(item: CaseInput) -> Outcome:
         loaded = perf_counter()
         result = audit(chron, book, _STATE["matcher"], _STATE["version"], outcome.input_sha256)
         audited = perf_counter()
-        _summarise(outcome, result)
+        _summarise(outcome, result, book, _STATE["full"])
         outcome.seconds = (loaded - start, audited - loaded, perf_counter() - audited)
         return outcome
     except InputError as exc:
@@ -68,7 +70,7 @@ def audit_case(item: CaseInput) -> Outcome:
     return outcome
 
 
-def _summarise(outcome: Outcome, result: AuditResult) -> None:
+def _summarise(outcome: Outcome, result: AuditResult, book: Rulebook, full: bool) -> None:
     chron = result.chronology
     case = chron.case
     outcome.case_id, outcome.title, outcome.area = case.id, case.title, case.area or ""
@@ -77,4 +79,4 @@ def _summarise(outcome: Outcome, result: AuditResult) -> None:
     outcome.agencies = tuple(sorted({e.agency for e in chron.events}))
     outcome.rows = [Row(f.rule_id, f.status, f.agency, f.theme, f.severity,
                         "" if f.status == "not-applicable" else f.trigger_date) for f in result.findings]
-    outcome.findings_json = render(result, "json").encode("utf-8")
+    outcome.findings_json = render(result, "json").encode("utf-8") if full else compact_json(result, book)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from typing import Any, Iterable
+
+from pydantic_core import to_json
 
 from ..status import JUDGED
 
@@ -31,7 +32,9 @@ def safe_cell(value: Any) -> Any:
 
 
 def board_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # pydantic-core's encoder writes what json.dumps(indent=2, ensure_ascii=False) writes, several times faster
+    # (the standard library's indenting encoder is pure Python, and a round of 10,000 cases is 20 MB of it).
+    return to_json(data, indent=2).decode("utf-8") + "\n"
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> str:

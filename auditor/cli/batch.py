@@ -33,12 +33,16 @@ def batch_command(
                                        "worker is stopped and the case reported as a timeout (local workers)."),
     rules: Optional[Path] = RULES_OPTION,
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
+    full: bool = typer.Option(False, "--full", help="Each case's findings in the full layout (every standard, "
+                              "citations in full, indented), as `auditor audit --format json` writes them."),
 ) -> None:
     """Audit many chronologies and write a board pack; one bad case never stops or loses the others.
 
-    Writes OUT/cases/<case id>.json per case, OUT/errors.csv (every case that could not be audited and why),
-    and the board pack: OUT/board.xlsx, OUT/board.html, OUT/board.json and OUT/board-csv/*.csv. Exit code 0 if
-    every case was audited, 2 if any was bad input, 1 if the engine failed on any.
+    Writes OUT/cases/<case id>.json per case (compact: the findings that apply, citing OUT/citations.json by id,
+    and the standards that did not apply as a list; --full for today's full layout), OUT/errors.csv (every case
+    that could not be audited and why), and the board pack: OUT/board.xlsx, OUT/board.html, OUT/board.json and
+    OUT/board-csv/*.csv. Exit code 0 if every case was audited, 2 if any was bad input, 1 if the engine failed
+    on any.
 
     Examples:
 
@@ -64,7 +68,8 @@ def batch_command(
     with progress_bar(inputs) as bar:
         result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
                            rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
-                           scheduler=scheduler, compare=compare, on_progress=bar.update, case_timeout=case_timeout)
+                           scheduler=scheduler, compare=compare, on_progress=bar.update, case_timeout=case_timeout,
+                           full=full)
     typer.echo(f"{result.audited} case{'s' if result.audited != 1 else ''} audited, {result.failed} could not be "
                f"(see {out / 'errors.csv'}); board pack in {out}")
     if result.failed:

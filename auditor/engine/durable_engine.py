@@ -20,21 +20,24 @@ auditor.engine.isolation, where a crash costs one case.
 
 from __future__ import annotations
 
-import json
 import re
 from importlib.metadata import version
 from typing import Any, Callable
 
 import durable_rules_engine as _engine
+import orjson
 from durable import engine as durable
 
-from .expr import dnf, to_durable, to_durable_tree
+from .expr import AND, dnf, to_durable, to_durable_tree
 from .matches import Matches
 from .plan import Plan, link_expr, obligation, obligation_expr
 from .wire import SESSION, wanted_values, wire_facts
 
 RULESET = "auditor"
 NEVER = "__never__"  # a `kind` no fact has: the catch-all's second fact
+# durable-rules' own `cap`: one action receives up to this many pending frames of its rule at once, so a case
+# costs a few actions per rule rather than one per match (measured: 176 actions a scenario became about 20).
+CAP = 10_000
 _hosts_created = 0
 
 
@@ -56,8 +59,23 @@ class _QuietHost(durable.Host):
         return self._our_actions[action_name]
 
 
+def shapes_of(plans: list[Plan]) -> dict[str, list[Plan]]:
+    """The plans by shape (`Plan.shape`): the editions of one rule in one area share everything durable-rules
+    matches, and differ only in their in-force days."""
+    grouped: dict[str, list[Plan]] = {}
+    for plan in plans:
+        grouped.setdefault(repr(plan.shape()), []).append(plan)  # expressions hold lists: compared as text
+    return {f"s{n}": group for n, group in enumerate(grouped.values())}
+
+
 def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
-    """The durable-rules definition (a plain dict); the action names carry the plan key.
+    """The durable-rules definition (a plain dict): one set of rules per shape, whose action names carry it.
+
+    A rule's editions share one trigger rule (its conditions without the in-force days); the action gives each
+    matched trigger to the editions whose days it may fall on (`Plan.in_force`, the same test the reference
+    evaluator makes as part of the trigger). Measured on synthetic cases: 629 rules became 201, and the C core's
+    work on a scenario fell from 2.25 to about 0.95 ms. Counterparts join the obligations of every plan of the
+    shape; the obligation says which plan it is for.
 
     No rule decides `missing`: which of a plan's needed fields a trigger lacks is read from the
     trigger fact the engine hands to the trigger action (it is exactly `trigger and $nex key`), so
@@ -68,27 +86,28 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
     def joined(name: str, run: str, expr: Any, before: list[dict[str, Any]]) -> None:
         # Trap 14: next to joins, one flat rule per disjunct; a fact matching several is recorded once (sets).
         for d, conjunction in enumerate(dnf(expr)):
-            rules[f"{name}_{d}"] = {"all": before + [{"b": to_durable(conjunction)}], "run": run}
+            rules[f"{name}_{d}"] = {"all": before + [{"b": to_durable(conjunction)}], "run": run, "cap": CAP}
 
-    for n, plan in enumerate(plans):
-        prefix = f"r{n}"
-        rules[f"{prefix}_trigger"] = {"all": [{"a": to_durable_tree(plan.trigger)}], "run": f"trigger|{plan.key}"}
+    for shape, group in shapes_of(plans).items():
+        plan = group[0]  # all of the group's plans match alike in durable-rules
+        rules[f"{shape}_trigger"] = {"all": [{"a": to_durable_tree(plan.undated)}], "run": f"trigger|{shape}",
+                                     "cap": CAP}
         if plan.counterpart is not None:
-            joins = [{"o": to_durable(dnf(obligation_expr(plan))[0])}]
+            joins = [{"o": to_durable(dnf(obligation_expr(plan, shape))[0])}]
             if plan.link:
                 joins.append({"l": to_durable(dnf(link_expr(plan))[0])})
-            joined(f"{prefix}_candidate", f"candidate|{plan.key}", plan.counterpart, joins)
+            joined(f"{shape}_candidate", f"candidate|{shape}", plan.counterpart, joins)
             if plan.release is not None:
-                joined(f"{prefix}_release", f"release|{plan.key}", plan.release, joins[:1])
-        if plan.satisfied is not None:
-            rules[f"{prefix}_satisfied"] = {"all": [{"a": to_durable_tree(plan.satisfied)}],
-                                            "run": f"satisfied|{plan.key}"}
+                joined(f"{shape}_release", f"release|{shape}", plan.release, joins[:1])
+        if plan.expect is not None:
+            rules[f"{shape}_satisfied"] = {"all": [{"a": to_durable_tree(AND(plan.undated, plan.expect))}],
+                                           "run": f"satisfied|{shape}", "cap": CAP}
             # Related entries: one fact to a rule (facts._related_facts), kept to the triggers afterwards.
-            rules[f"{prefix}_relsat"] = {"all": [{"a": to_durable_tree(plan.related_satisfied)}],
-                                         "run": f"relsatisfied|{plan.key}"}
+            rules[f"{shape}_relsat"] = {"all": [{"a": to_durable_tree(plan.related_satisfied)}],
+                                        "run": f"relsatisfied|{shape}", "cap": CAP}
             if plan.related_recorded is not None:
-                rules[f"{prefix}_relrec"] = {"all": [{"a": to_durable_tree(plan.related_recorded)}],
-                                             "run": f"relrecorded|{plan.key}"}
+                rules[f"{shape}_relrec"] = {"all": [{"a": to_durable_tree(plan.related_recorded)}],
+                                            "run": f"relrecorded|{shape}", "cap": CAP}
     # Trap 4: every fact must reach some rule or the batch raises MessageNotHandledException. The
     # catch-all's first test takes every fact; its second waits for a fact that never exists, so
     # it never fires and costs no action (a firing no-op was half of all actions).
@@ -100,6 +119,12 @@ def compile_ruleset(plans: list[Plan]) -> dict[str, Any]:
     return rules
 
 
+def _on_days(plan: Plan, fact: dict[str, Any]) -> bool:
+    """`holds(plan.in_force, fact)`, read from the plan's epoch bounds (an action asks it of every trigger)."""
+    first, last = plan.days
+    return fact["t_hi"] >= first and (last is None or fact["t_lo"] <= last)
+
+
 class DurableEngine:
     name = "durable-rules"
 
@@ -109,9 +134,11 @@ class DurableEngine:
             raise RuntimeError("one durable-rules ruleset per process: a second one crashes delete_state")
         _hosts_created += 1
         self._plans = {p.key: p for p in plans}
+        self._shapes = shapes_of(plans)
         self._matches = Matches()
         self._errors: list[BaseException] = []
-        self._ids = _SessionIds("")
+        self._obligations: list[dict[str, Any]] = []
+        self._ids = _SessionIds()
         self._types, self._rels = wanted_values(plans)
         definition = compile_ruleset(plans)
         handlers = {rule["run"]: self._handler(rule["run"]) for rule in definition.values()}
@@ -122,33 +149,42 @@ class DurableEngine:
         self._ruleset = self._host.get_ruleset(RULESET)
 
     def _handler(self, name: str) -> Callable[[dict[str, Any]], None]:
-        """What one rule's action does with the matched frame ({alias: fact}); it only records matches."""
-        kind, _, key = name.partition("|")
-        plan = self._plans.get(key)
+        """What one rule's action does with a matched frame ({alias: fact}); it only records matches."""
+        kind, _, shape = name.partition("|")
+        group = self._shapes.get(shape, [])
 
         def run(frame: dict[str, Any]) -> None:
             try:
                 if kind == "trigger":
                     a = frame["a"]
                     eid = a["eid"]
-                    if eid in self._matches.triggers.get(key, ()):
-                        return  # matched twice (by two rules): its obligation exists already
-                    self._matches.add_trigger(key, eid)
-                    if plan.counterpart is not None:
-                        ob = obligation(plan, a)
-                        ob["id"] = self._ids.unique(ob["id"])  # trap 17
-                        self._ruleset.assert_fact(ob)
-                    for field_name in plan.missing_keys:  # the former `trigger and $nex key` rules
-                        if field_name not in a:
-                            self._matches.add_missing(key, eid, field_name)
+                    for plan in group:
+                        key = plan.key
+                        if not _on_days(plan, a) or eid in self._matches.triggers.get(key, ()):
+                            continue  # another edition's days; or matched twice: its obligation exists already
+                        self._matches.add_trigger(key, eid)
+                        if plan.counterpart is not None:
+                            ob = obligation(plan, a, shape)
+                            ob["id"] = self._ids.unique(ob["id"])  # trap 17
+                            self._obligations.append(ob)  # asserted together when the action's frames are done
+                        for field_name in plan.missing_keys:  # the former `trigger and $nex key` rules
+                            if field_name not in a:
+                                self._matches.add_missing(key, eid, field_name)
                 elif kind == "candidate":
-                    self._matches.add_candidate(key, frame["o"]["trigger"], frame["b"]["eid"])
+                    o = frame["o"]
+                    self._matches.add_candidate(o["rule"], o["trigger"], frame["b"]["eid"])
                 elif kind == "release":
-                    self._matches.add_release(key, frame["o"]["trigger"], frame["b"]["eid"])
+                    o = frame["o"]
+                    self._matches.add_release(o["rule"], o["trigger"], frame["b"]["eid"])
                 elif kind == "satisfied":
-                    self._matches.satisfied.add((key, frame["a"]["eid"]))
+                    a = frame["a"]
+                    for plan in group:
+                        if _on_days(plan, a):
+                            self._matches.satisfied.add((plan.key, a["eid"]))
                 elif kind in ("relsatisfied", "relrecorded"):
-                    self._matches.add_related(kind[3:], key, frame["a"]["about"], frame["a"]["eid"])
+                    a = frame["a"]
+                    for plan in group:  # kept to each plan's own triggers afterwards (Matches.keep_related)
+                        self._matches.add_related(kind[3:], plan.key, a["about"], a["eid"])
             except BaseException as exc:  # trap 6: the engine would swallow it
                 self._errors.append(exc)
 
@@ -159,9 +195,9 @@ class DurableEngine:
 
     def match_wire(self, text: str | None, sid: str) -> Matches:
         """Match one scenario given as the JSON text from `wire.wire_facts` (None: nothing to assert)."""
-        self._matches, self._errors = Matches(), []
+        self._matches, self._errors, self._obligations = Matches(), [], []
         if text is not None:  # trap 11: an empty batch segfaults (wire_facts never gives one)
-            self._ids = _SessionIds(sid)
+            self._ids = _SessionIds()
             text = self._ids.take(text)
             try:
                 self._assert_and_act(text)
@@ -186,10 +222,16 @@ class DurableEngine:
         message = started[1]
         by_rule = self._by_rule
         while message:
-            for rule_name, frame in json.loads(message).items():
-                by_rule[rule_name](frame)
+            for rule_name, frames in orjson.loads(message).items():  # a list of frames from a rule with a `cap`
+                run = by_rule[rule_name]
+                for frame in frames if type(frames) is list else (frames,):
+                    run(frame)
                 break
-            try:  # no update_state: our actions never change the session state
+            try:
+                if self._obligations:  # one call for all the obligations this action's triggers owe
+                    owed, self._obligations = self._obligations, []
+                    ruleset._handle_result(_engine.assert_facts(handle, orjson.dumps(owed).decode()), owed)
+                # no update_state: our actions never change the session state
                 message = _engine.complete_and_start_action(handle, state_handle)
             except BaseException:
                 _engine.abandon_action(handle, state_handle)
@@ -202,7 +244,7 @@ class DurableEngine:
 # failed now and then. Ids are only keys (no rule or action reads them), so one that would collide is made
 # unique by appending "~" until its hash is free.
 _FNV_BASIS, _FNV_PRIME = 0x811C9DC5, 16777619
-_FACT_ID = re.compile(r'\{"id": "([^"]*)"')  # every fact `wire_facts` writes starts with its id
+_FACT_ID = re.compile(r'\{"id": ?"([^"]*)"')  # every fact `wire_facts` writes starts with its id
 
 
 def fnv1_32(data: bytes, start: int = _FNV_BASIS) -> int:
@@ -213,18 +255,27 @@ def fnv1_32(data: bytes, start: int = _FNV_BASIS) -> int:
     return h
 
 
-class _SessionIds:
-    """The id hashes of one session's facts, so that no two of its facts' ids hash alike (trap 17)."""
+_HASHES: dict[str, int] = {}  # fact ids repeat from case to case (E001, ob|rule~3|E001): hashed once a process
 
-    def __init__(self, sid: str):
-        self._prefix = f"{sid}|"
-        self._start = fnv1_32(self._prefix.encode("utf-8"))  # every id starts with it: hash it once
+
+def _hash(fact_id: str) -> int:
+    h = _HASHES.get(fact_id)
+    if h is None:
+        if len(_HASHES) > 1_000_000:  # a bound on memory, whatever the ids
+            _HASHES.clear()
+        h = _HASHES[fact_id] = fnv1_32(fact_id.encode("utf-8"))
+    return h
+
+
+class _SessionIds:
+    """The id hashes of one session's facts, so that no two of its facts' ids hash alike (trap 17). Ids carry
+    no session id (the `sid` field says which session a fact is in), so the same ids hash alike in every
+    case and their hashes are worked out once."""
+
+    def __init__(self) -> None:
         self._taken: set[int] = set()
 
-    def _hash(self, fact_id: str) -> int:
-        if fact_id.startswith(self._prefix):
-            return fnv1_32(fact_id[len(self._prefix):].encode("utf-8"), self._start)
-        return fnv1_32(fact_id.encode("utf-8"))
+    _hash = staticmethod(_hash)
 
     def unique(self, fact_id: str) -> str:
         """`fact_id`, or it with "~" appended until no fact of the session has an id that hashes alike."""
@@ -242,10 +293,10 @@ class _SessionIds:
         if len(hashes) == len(ids):
             self._taken = hashes
             return text
-        facts = json.loads(text)
+        facts = orjson.loads(text)
         for fact in facts:
             fact["id"] = self.unique(fact["id"])
-        return json.dumps(facts, ensure_ascii=False)
+        return orjson.dumps(facts).decode()
 
 
 def _closure_action(handler: Callable[[dict[str, Any]], None]) -> Callable[[Any], None]:

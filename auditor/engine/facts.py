@@ -23,6 +23,7 @@ from ..errors import InputError, Problem
 from ..chronology import Chronology, Event
 
 MAX_PROPERTIES = 255
+RELATED_EXTRA = 2  # what a related-event copy of an event fact adds: `about` and `about_type`
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,17 @@ def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
 def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tuple[str, Any]],
                 case_id: str) -> dict[str, Any]:
     fact: dict[str, Any] = {
-        "id": f"{sid}|{event.id}", "sid": sid, "kind": "event", "eid": event.id, "type": event.type,
+        "id": event.id, "sid": sid, "kind": "event", "eid": event.id, "type": event.type,
         "agency": event.agency, "recorded_by": event.recorded_by or event.agency, "area": area, "jur": jur,
         "t_lo": epoch(event.date.earliest), "t_hi": epoch(event.date.latest),
     }
     fact.update(case_items)
     for name, value in event.attrs.items():
         fact["a_" + name] = value
-    if len(fact) > MAX_PROPERTIES:  # trap 10: the C core's limit per fact
+    if len(fact) + RELATED_EXTRA > MAX_PROPERTIES:  # trap 10: the C core's limit per fact, on a related copy too
         raise InputError([Problem(case_id, None, f"events.{event.id}",
-                                  f"{len(fact)} properties with the case facts; the engine takes at most {MAX_PROPERTIES}")])
+                                  f"{len(fact)} properties with the case facts ({len(fact) + RELATED_EXTRA} on a copy of "
+                                  f"it as a related entry); the engine takes at most {MAX_PROPERTIES}")])
     return fact
 
 
@@ -153,7 +155,7 @@ def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict
         for relation, targets in sorted(event.links.items()):
             for target in dict.fromkeys(kept.get(t, "") for t in targets):  # a repeated fact id corrupts the C core
                 if target:
-                    facts.append({"id": f"{sid}|link|{event.id}|{relation}|{target}", "sid": sid, "kind": "link",
+                    facts.append({"id": f"link|{event.id}|{relation}|{target}", "sid": sid, "kind": "link",
                                   "rel": relation, "src": event.id, "dst": target})
     if kept is not None:
         facts += _related_facts(scenario, kept, {f["eid"]: f for f in facts if f.get("kind") == "event"})
@@ -194,6 +196,7 @@ def _related_facts(scenario: Scenario, landing: dict[str, str],
     out = []
     for a, b in sorted(related_pairs(scenario, landing)):
         fact = dict(events[b])
-        fact.update(id=f"{fact['sid']}|rel|{a}|{b}", kind="related-event", about=a)
+        # `about_type`: a rule keeps only entries about its own triggers, so it need match no other (plan.py)
+        fact.update(id=f"rel|{a}|{b}", kind="related-event", about=a, about_type=events[a]["type"])
         out.append(fact)
     return out

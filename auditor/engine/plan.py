@@ -37,14 +37,26 @@ class Plan:
     related_satisfied: Expr | None = None
     related_recorded: Expr | None = None
     release: Expr | None = None  # entries after the trigger that release it (`released_by`), joined like counterparts
+    # The trigger in two parts: what it is (`undated`) and the edition's in-force days (`in_force`); `trigger` is
+    # both. The editions of one rule share the first, so durable-rules matches it once per rule (`shape`) and
+    # each matched trigger is given to the editions whose days it may fall on (durable_engine).
+    undated: Expr | None = None
+    in_force: Expr | None = None
+    days: tuple[int, int | None] = (0, None)  # `in_force` as epoch bounds: t_hi >= first, t_lo <= last (None: open)
+    expect: Expr | None = None  # includes and requires: what the trigger itself must show
+
+    def shape(self) -> tuple[Any, ...]:
+        """What the editions of one rule (in one area) have in common: all that durable-rules matches."""
+        return (self.template, self.undated, self.counterpart, self.link, self.expect, self.release,
+                self.related_satisfied, self.related_recorded, self.missing_keys)
 
 
 def plan_variant(variant: Variant) -> Plan:
     check = variant.check
     span = variant.in_force
-    dated = [("gte", "t_hi", epoch(datetime.combine(span.start, time.min)))]
-    if span.end is not None:
-        dated.append(("lte", "t_lo", epoch(datetime.combine(span.end, time(23, 59, 59)))))
+    days = (epoch(datetime.combine(span.start, time.min)),
+            None if span.end is None else epoch(datetime.combine(span.end, time(23, 59, 59))))
+    dated = [("gte", "t_hi", days[0])] + ([("lte", "t_lo", days[1])] if days[1] is not None else [])
     if variant.area:
         area: Expr | None = ("eq", "area", variant.area)
     elif variant.excluded_areas:
@@ -53,6 +65,9 @@ def plan_variant(variant: Variant) -> Plan:
         area = None
     trigger = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
                   from_condition(check.trigger.where), from_condition(check.when), *dated, area)
+    undated = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
+                  from_condition(check.trigger.where), from_condition(check.when), area)
+    in_force = AND(*dated)
     template = check.template
     if template in PAIRED:
         if template in ("within", "follows"):
@@ -67,7 +82,8 @@ def plan_variant(variant: Variant) -> Plan:
         released_by = getattr(check, "released_by", None)
         release = AND(("eq", "kind", "event"), type_in(released_by.type), from_condition(released_by.where),
                       ("join_ne", "eid", "o", "trigger"), window) if released_by is not None else None
-        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback, release=release)
+        return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback, release=release,
+                    undated=undated, in_force=in_force, days=days)
     if isinstance(check, IncludesCheck):
         expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
         keys: tuple[str, ...] = ("a_" + check.field,)
@@ -77,17 +93,22 @@ def plan_variant(variant: Variant) -> Plan:
         keys = tuple(sorted({leaf.key for leaf in leaves(check.expect)}))
     # One fact per rule, no join: which entries a related entry is `about` is kept to the plan's triggers after
     # matching (Matches.keep_related). Joined rules for this crashed the C core: see facts._related_facts.
-    related = ("eq", "kind", "related-event")
+    # About an entry of one of the trigger's types: the matches about any other entry are dropped anyway
+    # (Matches.keep_related keeps those about the plan's triggers), so they need not be made.
+    related = AND(("eq", "kind", "related-event"), OR(*(("eq", "about_type", t) for t in check.trigger.type)))
     event_keys = tuple(k for k in keys if k.startswith("a_"))  # case facts are the same on every entry
     return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys,
                 related_satisfied=AND(related, expect),
-                related_recorded=AND(related, *(("ex", k) for k in event_keys)) if event_keys else None)
+                related_recorded=AND(related, *(("ex", k) for k in event_keys)) if event_keys else None,
+                undated=undated, in_force=in_force, days=days, expect=expect)
 
 
-def obligation(plan: Plan, trigger: dict[str, Any]) -> dict[str, Any]:
-    """The fact a paired rule's trigger leaves behind for counterparts to join with."""
-    fact = {"id": f"{trigger['sid']}|ob|{plan.key}|{trigger['eid']}", "sid": trigger["sid"], "kind": "obligation",
-            "rule": plan.key, "trigger": trigger["eid"], "t_lo": trigger["t_lo"], "t_hi": trigger["t_hi"]}
+def obligation(plan: Plan, trigger: dict[str, Any], shape: str = "") -> dict[str, Any]:
+    """The fact a paired rule's trigger leaves behind for counterparts to join with (`shape`: the durable rules
+    of the plan's shape join it by that, and read the plan from `rule`)."""
+    fact = {"id": f"ob|{plan.key}|{trigger['eid']}", "sid": trigger["sid"], "kind": "obligation",
+            "rule": plan.key, "shape": shape, "trigger": trigger["eid"], "t_lo": trigger["t_lo"],
+            "t_hi": trigger["t_hi"]}
     if plan.lookback is not None:
         fact["lb"] = lookback_bound(trigger["t_lo"], plan.lookback)
     return fact
@@ -106,5 +127,6 @@ def link_expr(plan: Plan) -> Expr:
     return AND(("eq", "kind", "link"), ("join_eq", "dst", "o", "trigger"))
 
 
-def obligation_expr(plan: Plan) -> Expr:
-    return AND(("eq", "kind", "obligation"), ("eq", "rule", plan.key))
+def obligation_expr(plan: Plan, shape: str | None = None) -> Expr:
+    """An obligation of this plan, or (`shape`) of any plan of that shape."""
+    return AND(("eq", "kind", "obligation"), ("eq", "shape", shape) if shape is not None else ("eq", "rule", plan.key))

@@ -6,8 +6,9 @@ can prepare the text without importing durable-rules: the child hands it to the 
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from .expr import required_values
 from .plan import Plan
@@ -60,5 +61,5 @@ def wire_facts(facts: list[dict[str, Any]], sid: str, types: frozenset[Any] | No
         kept.append(fact)
     if not kept:  # trap 11: an empty batch segfaults
         return None
-    kept.append({"id": f"{sid}|#session", "sid": sid, "kind": SESSION})
-    return json.dumps(kept, ensure_ascii=False)  # as durable's Ruleset.assert_facts encodes them
+    kept.append({"id": "#session", "sid": sid, "kind": SESSION})
+    return orjson.dumps(kept).decode()  # UTF-8, unescaped, as durable's Ruleset.assert_facts encodes them

@@ -164,6 +164,11 @@ def load_text(text: str, file: str) -> Document:
     data = _json_data(text)
     if data is not _NOT_JSON:
         doc = Document(file, data, index=lambda: _json_lines(text, file))
+        # JSON has no aliases, so nothing refers to itself, every value takes at least one character and no
+        # string is longer than the text: a text shorter than both limits cannot break either, unwalked.
+        limits = current()
+        if len(text) <= min(limits.values, limits.text_chars):
+            return doc
     else:
         doc = _load_yaml(text, file)
     _check_size(doc)
