@@ -187,6 +187,9 @@ def reading_order(events: list[Event], before_their_link: frozenset[str] = froze
     order: dict[str, int] = {}
     for day in sorted(by_day):
         group = by_day[day]
+        if len(group) == 1:  # most days hold one entry: nothing to sort
+            order[group[0].id] = len(order)
+            continue
         ids = {e.id for e in group}
         after: dict[str, set[str]] = {e.id: set() for e in group}  # id -> the ids that must come before it
         timed = sorted((e for e in group if e.date.precision == "datetime"), key=lambda e: (e.date.earliest, position[e.id]))
