@@ -85,9 +85,7 @@ class _Inbox:
             while True:
                 try:
                     chunk = os.read(self._fd, 1 << 20)
-                except (BlockingIOError, InterruptedError):
-                    break
-                except OSError:  # the worker's end is gone: its death is seen through its sentinel
+                except OSError:  # nothing more for now; or the worker's end is gone (its sentinel tells of its death)
                     break
                 if not chunk:
                     break

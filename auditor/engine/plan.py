@@ -63,11 +63,9 @@ def plan_variant(variant: Variant) -> Plan:
         area = AND(*(("ne", "area", a) for a in variant.excluded_areas))
     else:
         area = None
-    trigger = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
-                  from_condition(check.trigger.where), from_condition(check.when), *dated, area)
-    undated = AND(("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
-                  from_condition(check.trigger.where), from_condition(check.when), area)
-    in_force = AND(*dated)
+    what = (("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
+            from_condition(check.trigger.where), from_condition(check.when))
+    trigger, undated, in_force = AND(*what, *dated, area), AND(*what, area), AND(*dated)
     template = check.template
     if template in PAIRED:
         if template in ("within", "follows"):

@@ -45,7 +45,6 @@ class FolderWriter:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            os.fchmod(fd, self._mode)  # O_TMPFILE's mode is the one asked for, but be sure, as write_atomic is
             tmp = f".{name}.{os.getpid()}.tmp"
             os.link(f"/proc/self/fd/{fd}", tmp, dst_dir_fd=self._fd, follow_symlinks=True)
             os.replace(tmp, name, src_dir_fd=self._fd, dst_dir_fd=self._fd)
