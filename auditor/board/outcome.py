@@ -6,11 +6,12 @@ which the batch writes to, and needs nothing from either."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Row:
-    """One finding, as the board pack counts it."""
+class Row(NamedTuple):
+    """One finding, as the board pack counts it (a named tuple: a case sends about 60 of them to the main
+    process, and a tuple pickles in half the time of a frozen dataclass)."""
 
     rule_id: str
     status: str
