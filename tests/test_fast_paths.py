@@ -196,8 +196,12 @@ def test_rulebook_data_is_computed_once_per_rulebook_object(rulebook):
     other = load_rulebook(ROOT / "rules")
     data = rulebook_data(other)
     assert data is not rulebook_data(rulebook) and data.rule_ids == rulebook_data(rulebook).rule_ids
+    from auditor.reports.compact import citation_index
+
+    index = citation_index(other)  # kept with the rulebook's data, made once, and freed with it
+    assert citation_index(other) is index and index is not citation_index(rulebook)
     key = id(other)
-    del other, data
+    del other, data, index
     gc.collect()
     from auditor.audit import prepared
 

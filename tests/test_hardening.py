@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -352,3 +353,18 @@ def test_a_writer_killed_mid_file_leaves_nothing_in_the_folder(tmp_path):
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, timeout=60)
     assert proc.returncode == -9
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_batch_folder_writer_steps_past_a_temporary_name_a_killed_run_left(tmp_path):
+    """A run killed between naming a finished file and renaming it leaves the hidden name behind; the next run
+    must write the file all the same, and leave the stale name for what it is."""
+    from auditor.files.writing import FolderWriter
+
+    writer = FolderWriter(tmp_path / "cases")
+    stale = [f".a.json.{os.getpid()}.tmp", f".a.json.{os.getpid()}.0.tmp"]  # as a run with this pid would name it
+    for name in stale:
+        (tmp_path / "cases" / name).write_text("left by a killed run")
+    writer.write("a.json", b"complete")
+    writer.close()
+    assert (tmp_path / "cases" / "a.json").read_bytes() == b"complete"
+    assert sorted(p.name for p in (tmp_path / "cases").iterdir()) == sorted(stale) + ["a.json"]

@@ -70,9 +70,9 @@ def test_a_parameter_holds_in_later_editions_until_one_changes_it(tmp_path):
     book = load_rulebook(root)
     limits = {v.edition: v.check.limit.human() for v in book.variants}
     assert limits == {"WT 2006": "15 working days", "WT 2010": "10 working days", "WT 2013": "10 working days"}
-    changed = THREE_EDITIONS.replace(f"""    in_force: {{from: 2013-04-15}}
-""", f"""    in_force: {{from: 2013-04-15}}
-    params: {{limit: 20 working-days}}
+    changed = THREE_EDITIONS.replace("""    in_force: {from: 2013-04-15}
+""", """    in_force: {from: 2013-04-15}
+    params: {limit: 20 working-days}
 """)
     book = load_rulebook(folder_rulebook(tmp_path / "b", {"index.yaml": INDEX, "conference.yaml": own_file_rule("conference", changed)}))
     assert {v.edition: v.check.limit.n for v in book.variants} == {"WT 2006": 15, "WT 2010": 10, "WT 2013": 20}

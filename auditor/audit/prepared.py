@@ -8,13 +8,15 @@ long as it lives (a rulebook is immutable once loaded).
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
 
 from ..rulebook import Rulebook, Variant
 from .findings import AppliedEdition
 from .wording import event_label
+
+T = TypeVar("T")
 
 
 class RulebookData:
@@ -41,7 +43,15 @@ class RulebookData:
         self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
         self.pairing = {v.key: pairing_of(v.check) for v in rulebook.variants}
         self.before_their_link = rulebook.vocabulary.before_their_link
+        self._derived: dict[str, Any] = {}
 
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """Something else worked out once per rulebook (the compact layout's citation index), kept here so that
+        it lives exactly as long as the rulebook, as everything else in this object does. `make` must not hold
+        the rulebook itself, or the rulebook would never be freed."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name]
 
     def not_applicable(self, variant: Variant, jurisdiction: str, area: str | None) -> dict[str, Any]:
         """The fields of the not-applicable finding of `variant`'s rule in a case of this jurisdiction and area

@@ -117,7 +117,7 @@ class _Worker:
     assigned: deque[CaseInput] = field(default_factory=deque)
     since: float = 0.0  # when the case at the head of `assigned` started (the last outcome, or the chunk's dispatch)
     ready: bool = False
-    inbox: _Inbox | None = None
+    inbox: _Inbox = field(init=False)
 
     def __post_init__(self) -> None:
         self.inbox = _Inbox(self.conn)
@@ -180,7 +180,6 @@ class WorkerPool:
                 yield from self._lost(worker, retry, "timeout")
 
     def _drain(self, worker: _Worker) -> Iterator[Outcome]:
-        assert worker.inbox is not None
         for message in worker.inbox.take():
             if message is None:
                 worker.ready = True

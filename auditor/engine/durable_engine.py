@@ -274,21 +274,20 @@ class _SessionIds:
     def __init__(self) -> None:
         self._taken: set[int] = set()
 
-    _hash = staticmethod(_hash)
 
     def unique(self, fact_id: str) -> str:
         """`fact_id`, or it with "~" appended until no fact of the session has an id that hashes alike."""
-        h = self._hash(fact_id)
+        h = _hash(fact_id)
         while h in self._taken:
             fact_id += "~"
-            h = self._hash(fact_id)
+            h = _hash(fact_id)
         self._taken.add(h)
         return fact_id
 
     def take(self, text: str) -> str:
         """The scenario's JSON text, with its facts' ids recorded; rewritten only if two of them hash alike."""
         ids = _FACT_ID.findall(text)
-        hashes = {self._hash(i) for i in ids}  # ids are letters, digits and - _ . | # ~: the text is the id
+        hashes = {_hash(i) for i in ids}  # ids are letters, digits and - _ . | # ~: the text is the id
         if len(hashes) == len(ids):
             self._taken = hashes
             return text

@@ -37,13 +37,18 @@ class Plan:
     related_satisfied: Expr | None = None
     related_recorded: Expr | None = None
     release: Expr | None = None  # entries after the trigger that release it (`released_by`), joined like counterparts
-    # The trigger in two parts: what it is (`undated`) and the edition's in-force days (`in_force`); `trigger` is
-    # both. The editions of one rule share the first, so durable-rules matches it once per rule (`shape`) and
-    # each matched trigger is given to the editions whose days it may fall on (durable_engine).
+    # The trigger in two parts: what it is (`undated`) and the edition's in-force days (`days`, as epoch bounds:
+    # t_hi >= first, t_lo <= last, None for open); `trigger` is both. The editions of one rule share the first,
+    # so durable-rules matches it once per rule (`shape`) and each matched trigger is given to the editions
+    # whose days it may fall on (durable_engine).
     undated: Expr | None = None
-    in_force: Expr | None = None
-    days: tuple[int, int | None] = (0, None)  # `in_force` as epoch bounds: t_hi >= first, t_lo <= last (None: open)
+    days: tuple[int, int | None] = (0, None)
     expect: Expr | None = None  # includes and requires: what the trigger itself must show
+
+    @property
+    def in_force(self) -> Expr:
+        """The days as the expression `trigger` holds them in."""
+        return AND(*_dated(self.days))
 
     def shape(self) -> tuple[Any, ...]:
         """What the editions of one rule (in one area) have in common: all that durable-rules matches."""
@@ -56,7 +61,6 @@ def plan_variant(variant: Variant) -> Plan:
     span = variant.in_force
     days = (epoch(datetime.combine(span.start, time.min)),
             None if span.end is None else epoch(datetime.combine(span.end, time(23, 59, 59))))
-    dated = [("gte", "t_hi", days[0])] + ([("lte", "t_lo", days[1])] if days[1] is not None else [])
     if variant.area:
         area: Expr | None = ("eq", "area", variant.area)
     elif variant.excluded_areas:
@@ -65,7 +69,7 @@ def plan_variant(variant: Variant) -> Plan:
         area = None
     what = (("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
             from_condition(check.trigger.where), from_condition(check.when))
-    trigger, undated, in_force = AND(*what, *dated, area), AND(*what, area), AND(*dated)
+    trigger, undated = AND(*what, *_dated(days), area), AND(*what, area)
     template = check.template
     if template in PAIRED:
         if template in ("within", "follows"):
@@ -81,7 +85,7 @@ def plan_variant(variant: Variant) -> Plan:
         release = AND(("eq", "kind", "event"), type_in(released_by.type), from_condition(released_by.where),
                       ("join_ne", "eid", "o", "trigger"), window) if released_by is not None else None
         return Plan(variant.key, template, trigger, counterpart, check.link, lookback=lookback, release=release,
-                    undated=undated, in_force=in_force, days=days)
+                    undated=undated, days=days)
     if isinstance(check, IncludesCheck):
         expect = OR(*(("any_eq", "a_" + check.field, v) for v in check.value))
         keys: tuple[str, ...] = ("a_" + check.field,)
@@ -98,7 +102,12 @@ def plan_variant(variant: Variant) -> Plan:
     return Plan(variant.key, template, trigger, satisfied=AND(trigger, expect), missing_keys=keys,
                 related_satisfied=AND(related, expect),
                 related_recorded=AND(related, *(("ex", k) for k in event_keys)) if event_keys else None,
-                undated=undated, in_force=in_force, days=days, expect=expect)
+                undated=undated, days=days, expect=expect)
+
+
+def _dated(days: tuple[int, int | None]) -> list[Expr]:
+    first, last = days
+    return [("gte", "t_hi", first)] + ([("lte", "t_lo", last)] if last is not None else [])
 
 
 def obligation(plan: Plan, trigger: dict[str, Any], shape: str = "") -> dict[str, Any]:

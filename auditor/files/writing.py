@@ -45,8 +45,7 @@ class FolderWriter:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
-            tmp = f".{name}.{os.getpid()}.tmp"
-            os.link(f"/proc/self/fd/{fd}", tmp, dst_dir_fd=self._fd, follow_symlinks=True)
+            tmp = _link_unnamed(fd, self._fd, name)
             os.replace(tmp, name, src_dir_fd=self._fd, dst_dir_fd=self._fd)
         except BaseException:
             if tmp is not None:
@@ -145,23 +144,29 @@ def _copy_unnamed(fd: int, path: Path) -> str:
 
 
 def _name_unnamed(fd: int, path: Path) -> str:
-    """Give the finished unnamed file a hidden name beside `path`, to be renamed over it at once.
-
-    linkat(..., AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name without privileges;
-    os.link uses linkat with that flag only when given a directory fd (ignored here, as the path is absolute).
-    """
+    """Give the finished unnamed file a hidden name beside `path`, to be renamed over it at once."""
     folder = os.open(path.parent, os.O_RDONLY)
     try:
-        for attempt in range(100):
-            name = str(path.parent / f".{path.name}.{os.getpid()}.{attempt}.tmp")
-            try:
-                os.link(f"/proc/self/fd/{fd}", name, src_dir_fd=folder, follow_symlinks=True)
-                return name
-            except FileExistsError:
-                continue
-        raise FileExistsError(f"no free temporary name beside {path}")
+        return str(path.parent / _link_unnamed(fd, folder, path.name))
     finally:
         os.close(folder)
+
+
+def _link_unnamed(fd: int, folder: int, name: str) -> str:
+    """A free hidden name for the unnamed file `fd` in the open `folder`, beside `name`; the name, relative to it.
+
+    linkat(..., AT_SYMLINK_FOLLOW) on /proc/self/fd/N is how an O_TMPFILE file gets a name without privileges;
+    os.link uses linkat with that flag only when given a directory fd. A name left by a run killed between the
+    link and the rename is taken, so the next attempt's is tried.
+    """
+    for attempt in range(100):
+        hidden = f".{name}.{os.getpid()}.{attempt}.tmp"
+        try:
+            os.link(f"/proc/self/fd/{fd}", hidden, dst_dir_fd=folder, follow_symlinks=True)
+            return hidden
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name}")
 
 
 def stable_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], compresslevel: int | None = None,

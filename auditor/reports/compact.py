@@ -20,22 +20,23 @@ from ..audit.findings import Finding
 from ..audit.prepared import model_key, rulebook_data
 from ..audit.run import AuditResult, not_applicable_finding
 from ..rulebook import Rulebook
-from ..status import DISPLAY_ORDER
-from .render import LIMITS
+from .render import LIMITS, case_header
 
 LAYOUT = "auditor-case-compact/1"
 
 
 class CitationIndex:
     """Every citation of a rulebook with a short id (C1, C2 ...), numbered in the rulebook's own order, so the
-    same rulebook always gives the same ids."""
+    same rulebook always gives the same ids. Findings hold the rulebook's own citation objects, found here by
+    identity first (they live as long as the rulebook, and this index with them), by value only for a citation
+    made elsewhere."""
 
     def __init__(self, book: Rulebook):
         data = rulebook_data(book)
+        # The rulebook's name and version, not the rulebook: the index is kept with it (rulebook_data).
+        self.meta = {"rulebook": book.meta.name, "rulebook_version": book.version, "layout": LAYOUT}
         self.ids: dict[Any, str] = {}
         self.catalogue: dict[str, Any] = {}
-        # Findings hold the rulebook's own citation objects: found by identity first (the index keeps the
-        # rulebook, and so them, alive), by value only for a citation made elsewhere.
         self.by_object: dict[int, str] = {}
         for variant in book.variants:
             for key, citation in data.cites[variant.key]:
@@ -43,32 +44,23 @@ class CitationIndex:
                     self.ids[key] = f"C{len(self.ids) + 1}"
                     self.catalogue[self.ids[key]] = citation.model_dump(mode="json")
                 self.by_object[id(citation)] = self.ids[key]
-        self.book = book
 
     def id_of(self, citation: Any) -> str:
         return self.by_object.get(id(citation)) or self.ids[model_key(citation)]
 
     def to_json(self) -> bytes:
         """citations.json: the catalogue, tied to the rulebook that numbered it."""
-        meta = {"rulebook": self.book.meta.name, "rulebook_version": self.book.version, "layout": LAYOUT}
-        return to_json({"meta": meta, "citations": self.catalogue}, indent=2) + b"\n"
-
-
-_INDEXES: dict[int, CitationIndex] = {}
+        return to_json({"meta": self.meta, "citations": self.catalogue}, indent=2) + b"\n"
 
 
 def citation_index(book: Rulebook) -> CitationIndex:
-    """The index of this rulebook object (a worker audits thousands of cases with one rulebook)."""
-    index = _INDEXES.get(id(book))
-    if index is None or index.book is not book:
-        index = _INDEXES[id(book)] = CitationIndex(book)
-    return index
+    """The index of this rulebook object, made once (a worker audits thousands of cases with one rulebook)."""
+    return rulebook_data(book).derived("citation-index", lambda: CitationIndex(book))
 
 
 def compact_json(result: AuditResult, book: Rulebook) -> bytes:
     """One case's findings in the compact layout, on one line."""
     index = citation_index(book)
-    case = result.chronology.case
     findings, not_applicable = [], []
     for f in result.findings:
         if f.status == "not-applicable":
@@ -79,11 +71,7 @@ def compact_json(result: AuditResult, book: Rulebook) -> bytes:
         findings.append(row)
     data = {
         "layout": LAYOUT,
-        "meta": result.meta,
-        "case": {"id": case.id, "title": case.title, "jurisdiction": case.jurisdiction, "area": case.area,
-                 "scoping": {"from": case.scoping.start.isoformat(), "to": case.scoping.end.isoformat()}},
-        "readings": result.readings,
-        "summary": {s: sum(1 for f in result.findings if f.status == s) for s in DISPLAY_ORDER},
+        **case_header(result),
         "findings": findings,
         "not_applicable": not_applicable,
         "citations": "../citations.json",

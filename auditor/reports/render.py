@@ -45,6 +45,12 @@ def grouped(findings: list[Finding]) -> list[tuple[str, list[Finding]]]:
 
 
 def to_data(result: AuditResult) -> dict[str, Any]:
+    return {**case_header(result), "findings": [f.model_dump(mode="json") for f in result.findings],
+            "limits": LIMITS}
+
+
+def case_header(result: AuditResult) -> dict[str, Any]:
+    """What every JSON layout of a case says before its findings (the full one and the batch's compact one)."""
     case = result.chronology.case
     return {
         "meta": result.meta,
@@ -52,8 +58,6 @@ def to_data(result: AuditResult) -> dict[str, Any]:
                  "scoping": {"from": case.scoping.start.isoformat(), "to": case.scoping.end.isoformat()}},
         "readings": result.readings,
         "summary": {s: sum(1 for f in result.findings if f.status == s) for s in DISPLAY_ORDER},
-        "findings": [f.model_dump(mode="json") for f in result.findings],
-        "limits": LIMITS,
     }
 
 
