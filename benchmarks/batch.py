@@ -94,8 +94,14 @@ def main() -> None:
         print(f"  peak memory: main process {main_peak:.0f} MB; largest worker or engine process {child_peak:.0f} MB; "
               f"at most {main_peak + 2 * args.workers * child_peak:.0f} MB in all")
         if args.digest:
-            # Versions before the compact layout wrote the full one without being asked.
-            options = {"full": True} if "full" in inspect.signature(run_batch).parameters else {}
+            # Versions before the compact layout wrote the full one without being asked; then a `full` flag, now
+            # CaseOptions.
+            params = inspect.signature(run_batch).parameters
+            if "options" in params:
+                from auditor.batch.worker import CaseOptions
+                options: dict = {"options": CaseOptions(full=True)}
+            else:
+                options = {"full": True} if "full" in params else {}
             _, full = one_run(jsonl, Path(tmp) / "full", args.workers, "durable", **options)
             print(f"  findings digest (full layout, {full.audited:,} cases): {findings_digest(Path(tmp) / 'full')}")
         if not args.skip_reference:

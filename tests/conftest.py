@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,11 @@ from auditor.rulebook import Rulebook, load_rulebook
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDING_CASE = ROOT / "fixtures" / "cases" / "bdhr-2012-13-04.yaml"
 RULES = ROOT / "rules"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """`auditor ARGS...` as a user runs it, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="session")

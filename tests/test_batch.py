@@ -9,6 +9,7 @@ import yaml
 
 from auditor.batch.inputs import iter_inputs
 from auditor.batch.runner import run_batch
+from auditor.batch.worker import CaseOptions
 
 from .conftest import FOUNDING_CASE
 
@@ -203,7 +204,8 @@ def test_compact_case_files_give_back_every_full_finding_and_full_keeps_the_full
     from auditor.reports.compact import LAYOUT, expand
 
     run_batch(inputs, tmp_path / "compact", workers=0, engine="reference", formats=("json",))
-    run_batch(inputs, tmp_path / "full", workers=0, engine="reference", formats=("json",), full=True)
+    run_batch(inputs, tmp_path / "full", workers=0, engine="reference", formats=("json",),
+              options=CaseOptions(full=True))
     catalogue = json.loads((tmp_path / "compact" / "citations.json").read_text())
     assert catalogue["meta"]["rulebook_version"] == rulebook.version and not (tmp_path / "full" / "citations.json").exists()
     names = sorted(p.name for p in (tmp_path / "full" / "cases").iterdir())

@@ -83,8 +83,19 @@ def test_cli_writes_markdown_and_refuses_word_without_output(tmp_path):
 
 def test_counts_agree_with_their_nouns_and_zero_reads_no(rulebook, reference):
     """One departure is "1 departure", none is "no possible departures", never "1 departures" or "0 ..."."""
-    case = FOUNDING_CASE.parent.parent / "training" / "police-not-invited.yaml"
+    case = FOUNDING_CASE.parent.parent / "training" / "late-conference-bank-holiday.yaml"
     result = audit(load_chronology(case, rulebook.vocabulary), rulebook, reference, "test", "x")
     text = render_briefing(build_briefing(result, rulebook, date(2026, 11, 25)), "md").decode()
     assert "it shows 1 departure, no possible departures and " in text
     assert "1 departures" not in text and " 0 " not in text
+
+
+def test_practice_learning_from_another_area_is_briefed_apart_from_the_standards(rulebook, reference):
+    """The police left off the invitation list: in example-borough that is learning from BDHR2012/13-04, which
+    the briefing teaches from, labelled, but does not count as a departure from a standard."""
+    case = FOUNDING_CASE.parent.parent / "training" / "police-not-invited.yaml"
+    result = audit(load_chronology(case, rulebook.vocabulary), rulebook, reference, "test", "x")
+    text = render_briefing(build_briefing(result, rulebook, date(2026, 11, 25)), "md").decode()
+    assert "it shows no departures, no possible departures and " in text
+    assert "Set against practice learning from BDHR2012/13-04, a review of another area, it shows 1 departure" in text
+    assert "(departure from practice learning, BDHR2012/13-04: not a standard in this area, from 25/10/2011)" in text

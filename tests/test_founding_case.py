@@ -34,8 +34,8 @@ def test_conference_timescale_depends_on_which_strategy_discussion_record_is_rig
     assert police.status == "breach" and "later than expected by 11 working days" in police.statement
     assert social_care.status == "met" and "deadline 15/06/2012" in social_care.statement
     assert {e.event_id for e in f.evidence} >= {"E039", "E044", "E046"}
-    assert any(c.verified and 166 in c.paras for c in f.citations)
-    assert any(not c.verified and c.edition == "2010" for c in f.citations)
+    assert any(c.confirmed and 166 in c.paras for c in f.citations)
+    assert any(not c.confirmed and c.edition == "2010" for c in f.citations)
 
 
 def test_police_not_invited_although_domestic_abuse_was_the_reason(result):
@@ -44,7 +44,7 @@ def test_police_not_invited_although_domestic_abuse_was_the_reason(result):
     assert "Police not evidenced among those recorded as invited" in f.statement
     assert [e.event_id for e in f.evidence] == ["E046"]
     assert 109 in [p for e in f.evidence for p in [109]] and "109" in f.evidence[0].source
-    assert any(c.verified and c.paras == [228] for c in f.citations)
+    assert any(c.confirmed and c.paras == [228] for c in f.citations)
 
 
 def test_report_provided_on_the_day_not_48_hours_before(result):
@@ -54,8 +54,8 @@ def test_report_provided_on_the_day_not_48_hours_before(result):
     assert "48 hours" in f.statement and "on the day" in f.statement
     assert f.figures["expected_by"] == "2012-06-09"
     assert {e.event_id for e in f.evidence} == {"E045", "E046"}
-    assert any(c.paras == [112] and c.verified for c in f.citations)
-    assert any("Birmingham" in c.document and not c.verified for c in f.citations)
+    assert any(c.paras == [112] and c.confirmed for c in f.citations)
+    assert any("Birmingham" in c.document and not c.confirmed for c in f.citations)
 
 
 def test_every_evidence_entry_cites_a_paragraph_of_the_review(result):

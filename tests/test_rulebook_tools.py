@@ -10,7 +10,7 @@ import pytest
 from auditor.errors import InputError
 from auditor.reports.catalogue import catalogue_markdown
 from auditor.rulebook import load_rulebook
-from auditor.rulebook.catalogue import RuleFilter, coverage_problems, select
+from auditor.rulebook.catalogue import RuleFilter, citations_of, coverage_problems, level_counts, select
 
 from .conftest import ROOT, RULES
 
@@ -159,13 +159,19 @@ def test_list_filters_by_edition_severity_document_and_verification(rulebook):
                for c in e.cite) for r in must_2010)
     local = select(rulebook, RuleFilter(document="Birmingham Safeguarding"))
     assert "conference-report-before-conference" in {r.id for r in local}  # through the Birmingham override
-    verified = {r.id for r in select(rulebook, RuleFilter(verified=True))}
-    unverified = {r.id for r in select(rulebook, RuleFilter(verified=False))}
+    verified = {r.id for r in select(rulebook, RuleFilter(verified="primary"))}
+    unverified = {r.id for r in select(rulebook, RuleFilter(verified="no"))}
     assert verified | unverified == set(rulebook.rules) and verified and unverified
     proc = run("rules", "list", "--severity", "should", "--unverified")
     assert proc.returncode == 0, proc.stderr
-    listed = [line.split()[0] for line in proc.stdout.splitlines()[1:]]
-    assert listed == [r.id for r in select(rulebook, RuleFilter(severity="should", verified=False))]
+    *rows, counts = proc.stdout.splitlines()[1:]
+    listed = [line.split()[0] for line in rows]
+    chosen = select(rulebook, RuleFilter(severity="should", verified="no"))
+    assert listed == [r.id for r in chosen]
+    levels = level_counts([c for r in chosen for c in citations_of(rulebook, r.id)])
+    assert counts == (f"citations of these rules: {sum(levels.values())}; checked against the primary text "
+                      f"{levels['primary']}, against a secondary source {levels['secondary']}, not verified {levels['no']}")
+    assert levels["no"] > 0
 
 
 def test_catalogue_names_every_rule_edition_and_unverified_citation(rulebook):
@@ -174,7 +180,7 @@ def test_catalogue_names_every_rule_edition_and_unverified_citation(rulebook):
         assert f"`{rule_id}`" in text
         for edition in r.editions:
             assert edition.in_force.human() in text
-    assert "**Not verified**" in text and "Verified, checked 25/11/2026" in text
+    assert "**Not verified**" in text and "Checked against the primary text on 25/11/2026" in text
     assert "30 working days" not in text
 
 

@@ -20,6 +20,7 @@ from ..audit.wording import event_label
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
+from ..rulebook.schema import LEVEL_MARK
 from .decisions import Decision
 from .redaction import MONTHS, Redactor, all_strings, id_warnings, likely_identifiers
 
@@ -36,7 +37,8 @@ class _Model(BaseModel):
 class CitationView(_Model):
     text: str
     quote: str = ""
-    verified: bool
+    verified: bool  # checked against the primary text or a named secondary source
+    level: str = "primary"  # primary, secondary or no (schema.Citation.verified)
 
 
 class EvidenceView(_Model):
@@ -71,6 +73,7 @@ class FindingView(_Model):
     late: str = ""
     decision: Decision | None = None
     day_iso: str = ""  # ISO day of the trigger, for the page's filters (its month only when dates are coarsened)
+    learning: str = ""  # the review this finding is practice learning from (not a standard in the case's area)
 
 
 class Paragraph(_Model):
@@ -142,6 +145,10 @@ class Appendix(_Model):
     met: list[FindingView]
     met_paragraph: Paragraph
     not_applicable: list[str]
+    # Practice learning from reviews of other areas (Finding.learning): judged, numbered after the met
+    # standards, and counted in none of the standards' figures.
+    learning: list[FindingView] = Field(default_factory=list)
+    learning_paragraph: Paragraph | None = None
     action_plan: list[tuple[str, str]]  # theme, scope (the findings it covers)
     decisions_summary: str
     timeline: Timeline
@@ -188,12 +195,13 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     def para(text: str) -> Paragraph:
         return Paragraph(number=next(counter), text=text)
 
-    judged = [f for f in result.findings if f.status != "not-applicable"]
+    judged = [f for f in result.findings if f.status != "not-applicable" and not f.learning]
+    lessons = [f for f in result.findings if f.status != "not-applicable" and f.learning]
     open_findings = sorted((f for f in judged if f.status != "met"),
                            key=lambda f: (_agency_order(f.agency, vocab), f.trigger_date, f.rule_id))
     met = [f for f in judged if f.status == "met"]
     counts = Counter(f.status for f in judged)
-    unverified = sorted({c.human() for f in judged for c in f.citations if not c.verified})
+    unverified = sorted({c.human() for f in judged for c in f.citations if not c.confirmed})
     editions = _editions_applied(judged)
     meta = {k: str(v) for k, v in result.meta.items()}
     if decisions_sha256:
@@ -251,6 +259,14 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     met_paragraph = para(f"{len(met)} standard{'s were' if len(met) != 1 else ' was'} met: what the standard "
                          "expected is recorded in time.")
     met_views = [_view(f, next(counter), rulebook, decisions.get(f.id), agency_name) for f in met]
+    lessons.sort(key=lambda f: (f.status == "met", _agency_order(f.agency, vocab), f.trigger_date, f.rule_id))
+    reviews = " and ".join(dict.fromkeys(f.learning for f in lessons))
+    learning_paragraph = para(
+        f"{len(lessons)} finding{'s are' if len(lessons) != 1 else ' is'} practice learning from {reviews}: what "
+        "that review found was expected in its own area, offered as learning, not a standard in force in this "
+        "case's area. They are listed apart, after the standards, and counted in none of the figures above "
+        "(--no-learning leaves them out).") if lessons else None
+    learning_views = [_view(f, next(counter), rulebook, decisions.get(f.id), agency_name) for f in lessons]
     by_agency = _group(views, lambda v: v.agency)  # the order the findings are numbered in
     by_theme = sorted(_group(views, lambda v: v.theme))
     themes = [theme for theme, _ in by_theme
@@ -265,6 +281,7 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
         glossary=glossary, people_paragraph=people_paragraph, findings=views, by_agency=by_agency,
         by_theme=by_theme, met=met_views, met_paragraph=met_paragraph,
         not_applicable=list(dict.fromkeys(f.title for f in result.findings if f.status == "not-applicable")),
+        learning=learning_views, learning_paragraph=learning_paragraph,
         action_plan=action_plan, decisions_summary=decisions_summary,
         timeline=_timeline(result, views, r, agency_name, vocab), identifier_warnings=[])
     if not r.active:
@@ -326,9 +343,11 @@ def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None
         agency=agency_name.get(f.agency, f.agency), theme=label(f.theme).capitalize(), edition=f.edition,
         local=f.local, statement=f.statement,
         depends_on=[(a.reading, LABELS[a.status], a.statement) for a in f.depends_on],
-        citations=[CitationView(text=c.human().removesuffix(" [not verified]"), quote=c.quote or "", verified=c.verified)
+        citations=[CitationView(text=c.human().removesuffix(LEVEL_MARK[c.verified]), quote=c.quote or "",
+                                verified=c.confirmed, level=c.verified)
                    for c in f.citations],
-        evidence=evidence, searched=f.searched, late=late, decision=decision, day_iso=f.trigger_date)
+        evidence=evidence, searched=f.searched, late=late, decision=decision, day_iso=f.trigger_date,
+        learning=f.learning)
 
 
 def _group(views: list[FindingView], key: Any) -> list[tuple[str, list[int]]]:

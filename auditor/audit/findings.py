@@ -27,7 +27,7 @@ class Evidence(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     event_id: str
-    role: str  # trigger, counterpart, searched
+    role: str  # trigger, counterpart, earlier-trigger (the run an accumulation's trigger completed), searched
     date: str  # ISO 8601
     date_human: str
     agency: str
@@ -77,6 +77,9 @@ class Finding(BaseModel):
     depends_on: list[Alternative] = Field(default_factory=list)
     searched: str = ""
     trigger_date: str = ""
+    # The review this finding is practice learning from (Rule.learning), not a departure from a standard in
+    # force in the case's area; "" for a standard. Reports show such findings apart.
+    learning: str = ""
 
     @property
     def status_label(self) -> str:
@@ -84,4 +87,4 @@ class Finding(BaseModel):
 
     @property
     def unverified(self) -> bool:
-        return any(not c.verified for c in self.citations)
+        return any(not c.confirmed for c in self.citations)

@@ -91,7 +91,7 @@ def _variants_for(event: Event, chron: Chronology, variants_of: dict[str, list[V
     for variants in variants_of.values():
         for v in variants:
             span = v.in_force
-            if v.applies_in(area) and v.rule.jurisdiction == chron.case.jurisdiction and span.start <= last \
+            if v.applies_in(area) and chron.case.jurisdiction in v.rule.jurisdiction and span.start <= last \
                     and (span.end is None or first <= span.end):
                 out.append(v)
                 break

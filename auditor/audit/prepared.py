@@ -42,8 +42,19 @@ class RulebookData:
         # Checks without `anchor` would go through pydantic's slow missing-attribute path every time.
         self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
         self.pairing = {v.key: pairing_of(v.check) for v in rulebook.variants}
+        self.accumulation = {v.key: getattr(v.check, "accumulation", None) for v in rulebook.variants}
+        self._rules = [rule for rule in rulebook.rules.values() if rule.learning]
+        self._learning: dict[str | None, dict[str, str]] = {}
         self.before_their_link = rulebook.vocabulary.before_their_link
         self._derived: dict[str, Any] = {}
+
+    def learning_in(self, area: str | None) -> dict[str, str]:
+        """The rules whose findings are practice learning in a case of this area, each with its review."""
+        found = self._learning.get(area)
+        if found is None:
+            found = self._learning[area] = {rule.id: rule.learning_for(area) for rule in self._rules
+                                            if rule.learning_for(area)}
+        return found
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
         """Something else worked out once per rulebook (the compact layout's citation index), kept here so that
@@ -108,13 +119,20 @@ def _not_applicable_fields(variant: Variant, jurisdiction: str, area: str | None
     rule = variant.rule
     trigger = ", ".join(variant.check.trigger.type).replace("-", " ")
     where = " meeting the rule's conditions" if (variant.check.trigger.where or variant.check.when) else ""
-    if rule.jurisdiction != jurisdiction:
-        text = f"This is a standard for {rule.jurisdiction}; the case's jurisdiction is {jurisdiction}."
+    if jurisdiction not in rule.jurisdiction:
+        text = f"This is a standard for {rule.jurisdiction_text}; the case's jurisdiction is {jurisdiction}."
     elif variant.area and variant.area != area:
         text = f"This is a local standard for {variant.area}; the case's area is {area or 'not given'}."
+    elif getattr(variant.check, "accumulation", None) is not None:
+        run = variant.check.accumulation
+        answer = " or ".join(variant.check.counterpart.type).replace("-", " ")
+        text = (f"No {run.count} of {trigger}{where} within {run.window.human()}"
+                + (f" about one {run.same.replace('-', ' ')}" if run.same else "")
+                + f", without a {answer} between them, are recorded in the chronology, so the standard did not apply.")
     else:
         text = f"No {trigger}{where} is recorded in the chronology, so the standard did not apply."
     return {"id": rule.id, "rule_id": rule.id, "title": rule.title, "severity": variant.severity,
             "theme": rule.theme, "agency": rule.agency, "status": "not-applicable", "statement": text,
             "edition": variant.edition, "in_force": data.in_force[variant.key], "local": variant.local,
-            "citations": list(variant.cites), "editions": [data.applied[variant.key]], "trigger_date": "9999-12-31"}
+            "citations": list(variant.cites), "editions": [data.applied[variant.key]], "trigger_date": "9999-12-31",
+            "learning": rule.learning_for(area)}

@@ -57,8 +57,10 @@ def sha256_hex(data: bytes) -> str:
 
 
 def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_version: str,
-          input_digest: str = "", trace: bool = False) -> AuditResult:
-    """`trace`: keep every verdict behind each finding, with its reading and matches (AuditResult.trace)."""
+          input_digest: str = "", trace: bool = False, learning: bool = True) -> AuditResult:
+    """`trace`: keep every verdict behind each finding, with its reading and matches (AuditResult.trace).
+    `learning`: include the findings of rules that are practice learning from a review of another area
+    (Rule.learning); without it they are left out altogether."""
     data = rulebook_data(rulebook)
     names = party_names(chron, rulebook)
     evidence: dict[tuple[str, str], Evidence] = {}  # one Evidence per event and role in this case
@@ -93,6 +95,10 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         if rule_id not in judged:
             findings.append(not_applicable_finding(rulebook, rule_id, chron.case.jurisdiction, chron.case.area,
                                                    chron.case.scoping.end))
+    lessons = data.learning_in(chron.case.area)
+    if lessons:  # a not-applicable finding is marked already (prepared._not_applicable_fields)
+        findings = [f.model_copy(update={"learning": lessons[f.rule_id]}) if f.rule_id in lessons
+                    and not f.learning else f for f in findings if learning or f.rule_id not in lessons]
     meta = {
         "auditor_version": __version__,
         "engine": matcher.name,
@@ -102,6 +108,8 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
+    if lessons and not learning:
+        meta["learning"] = "left out"
     return AuditResult(chron, findings, meta, [describe(c, chron, names) for c in conflicting],
                        kept if trace else None)
 
@@ -161,6 +169,7 @@ def _single(rule_id: str, group: str, v: Verdict, chron: Chronology, data: Ruleb
     evidence = [_evidence_once(v.trigger, "trigger", chron, evidence_of)]
     if v.counterpart is not None and v.counterpart.id != v.trigger.id:
         evidence.append(_evidence_once(v.counterpart, "counterpart", chron, evidence_of))
+    evidence += [_evidence_once(e, "earlier-trigger", chron, evidence_of) for e in v.run]
     rule = variant.rule
     return Finding(
         id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, severity=variant.severity,
@@ -203,7 +212,8 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
     evidence: list[Evidence] = []
     seen: set[str] = set()
     for _, v in items:
-        for event, role in ((v.trigger, "trigger"), (v.counterpart, "counterpart")):
+        for event, role in ((v.trigger, "trigger"), (v.counterpart, "counterpart"),
+                            *((e, "earlier-trigger") for e in v.run)):
             if event is not None and event.id not in seen:
                 seen.add(event.id)
                 evidence.append(_evidence_once(event, role, chron, evidence_of))

@@ -100,7 +100,9 @@ def statement(verdict: Worded) -> str:
     custom = getattr(verdict.variant.rule.finding, wording) if wording else None
     text = custom or STATEMENTS[(verdict.variant.check.template, verdict.kind)]
     # Plain substitution, never str.format: rule text must not reach attribute lookups.
-    return _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)
+    said = _PLACEHOLDER.sub(lambda m: str(verdict.values.get(m.group(1), m.group(0))), text)
+    run = verdict.values.get("accumulated")  # the run an accumulation's trigger completed (verdicts._state_run)
+    return f"{run} {said}" if run else said
 
 
 def party_names(chron: Chronology, rulebook: Rulebook) -> dict[str, str]:

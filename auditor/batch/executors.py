@@ -14,31 +14,31 @@ from ..limits import current
 from .inputs import CaseInput
 from .pool import DEFAULT_CASE_TIMEOUT, WorkerPool, default_workers
 from ..board.outcome import Outcome
-from .worker import _STATE, audit_case, init_worker
+from .worker import _STATE, CaseOptions, audit_case, init_worker
 
 IN_FLIGHT_PER_WORKER = 8
 __all__ = ["default_workers", "run_dask", "run_local"]
 
 
 def run_local(items: Iterable[CaseInput], workers: int, rules: str | None, engine: str,
-              case_timeout: float = DEFAULT_CASE_TIMEOUT, full: bool = False) -> Iterator[Outcome]:
+              case_timeout: float = DEFAULT_CASE_TIMEOUT, options: CaseOptions = CaseOptions()) -> Iterator[Outcome]:
     """Worker processes (`auditor.batch.pool`): a crash, a hang or a stopped worker costs one case."""
     if workers <= 0:  # in this process: for debugging and small runs (the engine still in its own child)
-        init_worker(rules, engine, full=full)
+        init_worker(rules, engine, options=options)
         yield from (audit_case(item) for item in items)
         return
-    yield from WorkerPool(workers, rules, engine, current(), case_timeout, full=full).run(items)
+    yield from WorkerPool(workers, rules, engine, current(), case_timeout, options=options).run(items)
 
 
-def audit_case_anywhere(item: CaseInput, rules: str | None, engine: str, full: bool = False) -> Outcome:
+def audit_case_anywhere(item: CaseInput, rules: str | None, engine: str, options: CaseOptions = CaseOptions()) -> Outcome:
     """For Dask: the first case a worker process sees starts its engine; later cases reuse it."""
     if not _STATE:
-        init_worker(rules, engine, full=full)
+        init_worker(rules, engine, options=options)
     return audit_case(item)
 
 
 def run_dask(items: Iterable[CaseInput], scheduler: Any, rules: str | None, engine: str,
-             full: bool = False) -> Iterator[Outcome]:
+             options: CaseOptions = CaseOptions()) -> Iterator[Outcome]:
     """`scheduler` is an address ("tcp://host:8786") or a distributed.Client (tests pass a LocalCluster's)."""
     try:
         from distributed import Client, wait as dask_wait
@@ -49,7 +49,7 @@ def run_dask(items: Iterable[CaseInput], scheduler: Any, rules: str | None, engi
         width = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
 
         def submit(item: CaseInput) -> Any:
-            return client.submit(audit_case_anywhere, item, rules, engine, full, pure=False)
+            return client.submit(audit_case_anywhere, item, rules, engine, options, pure=False)
 
         def settle(pending: set[Any]) -> tuple[set[Any], set[Any]]:
             done, rest = dask_wait(list(pending), return_when="FIRST_COMPLETED")

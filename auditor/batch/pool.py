@@ -32,7 +32,7 @@ from typing import Any, Iterable, Iterator
 from ..limits import Limits, set_limits
 from .inputs import CaseInput
 from ..board.outcome import Outcome
-from .worker import audit_case, init_worker
+from .worker import CaseOptions, audit_case, init_worker
 
 CHUNK = 8  # cases a worker is given at a time
 DEFAULT_CASE_TIMEOUT = 300.0  # seconds one case may take
@@ -49,11 +49,11 @@ def _die_with_parent() -> None:
         pass
 
 
-def _work(conn: Connection, rules: str | None, engine: str, limits: Limits, full: bool) -> None:
+def _work(conn: Connection, rules: str | None, engine: str, limits: Limits, options: CaseOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     set_limits(limits)
-    init_worker(rules, engine, isolated=False, full=full)
+    init_worker(rules, engine, isolated=False, options=options)
     conn.send(None)  # ready
     while True:
         try:
@@ -127,15 +127,15 @@ class WorkerPool:
     """`workers` processes auditing `items`; `run` yields one outcome per item, in the order they finish."""
 
     def __init__(self, workers: int, rules: str | None, engine: str, limits: Limits,
-                 case_timeout: float = DEFAULT_CASE_TIMEOUT, chunk: int = CHUNK, full: bool = False):
-        self._size, self._rules, self._engine, self._limits, self._full = workers, rules, engine, limits, full
+                 case_timeout: float = DEFAULT_CASE_TIMEOUT, chunk: int = CHUNK, options: CaseOptions = CaseOptions()):
+        self._size, self._rules, self._engine, self._limits, self._options = workers, rules, engine, limits, options
         self._timeout, self._chunk = case_timeout, chunk
         self._context = mp.get_context("spawn")  # a clean interpreter each, never a fork of a threaded parent
         self._workers: list[_Worker] = []
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(child, self._rules, self._engine, self._limits, self._full),
+        process = self._context.Process(target=_work, args=(child, self._rules, self._engine, self._limits, self._options),
                                         daemon=True)
         process.start()
         child.close()

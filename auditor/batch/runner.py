@@ -26,6 +26,7 @@ from ..board.model import Board, comparison
 from ..board.writers import board_json, csv_files, errors_csv
 from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
+from .worker import CaseOptions
 from .inputs import iter_inputs
 from ..board.outcome import Outcome
 from ..reports.compact import citation_index
@@ -48,19 +49,20 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
               since: date | None = None, until: date | None = None, rules: str | None = None,
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
               compare: Path | None = None, on_progress: Callable[[int], None] | None = None,
-              case_timeout: float = DEFAULT_CASE_TIMEOUT, full: bool = False) -> BatchResult:
-    """`full`: each case's findings in the full layout (every standard, citations in full) rather than the compact
-    one, whose citations are in OUT/citations.json (auditor.reports.compact)."""
+              case_timeout: float = DEFAULT_CASE_TIMEOUT, options: CaseOptions = CaseOptions()) -> BatchResult:
+    """`options.full`: each case's findings in the full layout (every standard, citations in full) rather than the
+    compact one, whose citations are in OUT/citations.json (auditor.reports.compact); `options.learning`: include
+    practice learning from other areas' reviews."""
     book = load_rulebook(rules)
     previous = _previous(compare) if compare is not None else None
     board = Board(book, since, until)
     if executor == "dask":
-        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine, full)
+        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine, options)
     else:
         outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine,
-                             case_timeout, full)
+                             case_timeout, options)
     result = BatchResult()
-    if not full:  # the one catalogue every compact case file cites by id, there before the first case
+    if not options.full:  # the one catalogue every compact case file cites by id, there before the first case
         write_atomic(out / "citations.json", citation_index(book).to_json())
     digest = hashlib.sha256()
     cases: FolderWriter | None = None  # made at the first case audited

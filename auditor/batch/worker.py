@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 from contextlib import ExitStack
+from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
@@ -29,12 +30,19 @@ from .inputs import CaseInput
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(rules: str | None, engine: str, isolated: bool = True, full: bool = False) -> None:
-    """Load the rulebook and start this process's engine once, not per case (see `open_matcher` for `isolated`;
-    `full`: each case's findings in the full layout rather than the compact one, auditor.reports.compact)."""
+@dataclass(frozen=True)
+class CaseOptions:
+    """How each case of a batch is audited and written, the same in every worker."""
+
+    full: bool = False  # each case's findings in the full layout rather than the compact one (reports.compact)
+    learning: bool = True  # include practice learning from other areas' reviews (audit.run.audit)
+
+
+def init_worker(rules: str | None, engine: str, isolated: bool = True, options: CaseOptions = CaseOptions()) -> None:
+    """Load the rulebook and start this process's engine once, not per case (see `open_matcher` for `isolated`)."""
     stack = ExitStack()
     book = load_rulebook(rules)
-    _STATE.update(book=book, engine=engine, version=engine_version(engine), full=full,
+    _STATE.update(book=book, engine=engine, version=engine_version(engine), options=options,
                   matcher=stack.enter_context(open_matcher(book, engine, isolated)))
     atexit.register(stack.close)
 
@@ -56,9 +64,11 @@ def audit_case(item: CaseInput) -> Outcome:
         start = perf_counter()
         chron = chronology_from_text(text, item.label, book.vocabulary)
         loaded = perf_counter()
-        result = audit(chron, book, _STATE["matcher"], _STATE["version"], outcome.input_sha256)
+        options: CaseOptions = _STATE["options"]
+        result = audit(chron, book, _STATE["matcher"], _STATE["version"], outcome.input_sha256,
+                       learning=options.learning)
         audited = perf_counter()
-        _summarise(outcome, result, book, _STATE["full"])
+        _summarise(outcome, result, book, options.full)
         outcome.seconds = (loaded - start, audited - loaded, perf_counter() - audited)
         return outcome
     except InputError as exc:
@@ -78,5 +88,6 @@ def _summarise(outcome: Outcome, result: AuditResult, book: Rulebook, full: bool
     outcome.events = len(chron.events)
     outcome.agencies = tuple(sorted({e.agency for e in chron.events}))
     outcome.rows = [Row(f.rule_id, f.status, f.agency, f.theme, f.severity,
-                        "" if f.status == "not-applicable" else f.trigger_date) for f in result.findings]
+                        "" if f.status == "not-applicable" else f.trigger_date, bool(f.learning))
+                    for f in result.findings]
     outcome.findings_json = render(result, "json").encode("utf-8") if full else compact_json(result, book)

@@ -44,6 +44,8 @@ class Board:
         self.by_year: dict[str, Counter[str]] = defaultdict(Counter)
         self.by_theme: dict[str, Counter[str]] = defaultdict(Counter)
         self.cases_with_departure: dict[str, set[str]] = defaultdict(set)
+        # Practice learning from another area's review (Row.learning): counted apart, in none of the above.
+        self.learning_by_rule: dict[str, Counter[str]] = defaultdict(Counter)
 
     def _in_window(self, iso: str) -> bool:
         if not iso:
@@ -58,6 +60,10 @@ class Board:
         cells: dict[str, str] = {}
         for row in outcome.rows:
             if not self._in_window(row.date):
+                continue
+            if row.learning:
+                if row.status != "not-applicable":
+                    self.learning_by_rule[row.rule_id][row.status] += 1
                 continue
             cells[row.rule_id] = min(cells.get(row.rule_id, row.status), row.status, key=RANK.__getitem__)
             if row.status == "not-applicable":
@@ -95,6 +101,10 @@ class Board:
                                     key=lambda g: (-g["met"], g["rule_id"])),
             "matrix": {"rules": self.rule_ids, "cases": self.cases},
             "errors": self.errors,
+            **({"learning": [{"rule_id": r, "title": rules[r].title,
+                              "review": rules[r].learning.review if rules[r].learning else "",
+                              **rates(self.learning_by_rule[r])} for r in sorted(self.learning_by_rule)]}
+               if self.learning_by_rule else {}),
         }
 
 

@@ -19,6 +19,7 @@ class Row(NamedTuple):
     theme: str
     severity: str
     date: str  # ISO day of the event that engaged the standard; "" for not applicable
+    learning: bool = False  # practice learning from another area's review (Finding.learning), not a standard
 
 
 @dataclass

@@ -80,7 +80,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "cases_audited": meta.get("cases_audited", len(cases)), "cases_failed": meta.get("cases_failed", len(errors)),
         "window": _window(meta.get("since"), meta.get("until")),
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],
-        "good_practice": data["good_practice"], "titles": titles, "charts": charts, "comparison": comparison,
+        "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles, "charts": charts, "comparison": comparison,
         "previous_sha": (comparison or {}).get("previous_inputs_sha256", ""),
         "rules": data["matrix"]["rules"], "grid": cases if len(cases) <= GRID_LIMIT else None,
         "case_count": len(cases), "grid_limit": GRID_LIMIT,

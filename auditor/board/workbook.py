@@ -83,6 +83,9 @@ SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen co
                           "departure under the theme."), 1),
     ("good-practice", "Good practice", ("Standards met at least once, most often met first, with their "
                                         "departures beside them."), 1),
+    ("learning", "Practice learning", ("Rules whose only source is one area's review, judged in cases from other "
+                                       "areas: practice learning from that review, not a standard; counted in "
+                                       "none of the other sheets."), 1),
     ("errors", "Errors", "Each input that could not be audited, and why (also in errors.csv).", 1),
     ("compare-standards", "Compare standards", "Departure rate per standard in the previous round and now.", 1),
     ("compare-agencies", "Compare agencies", "Departure rate per agency in the previous round and now.", 1),

@@ -67,6 +67,10 @@ def views(data: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
                      [[t["theme"], t["cases_affected"]] + [t[k] for k in RATE_COLUMNS] for t in data["themes"]])
     out["good-practice"] = (["rule_id", "title", "met", "departures"],
                             [[g["rule_id"], g["title"], g["met"], g["departures"]] for g in data["good_practice"]])
+    if data.get("learning"):
+        out["learning"] = (["rule_id", "title", "practice learning from"] + RATE_COLUMNS,
+                           [[g["rule_id"], g["title"], g["review"]] + [g[k] for k in RATE_COLUMNS]
+                            for g in data["learning"]])
     if "comparison" in data:
         comp = data["comparison"]
         cols = ["departure_rate_before", "departure_rate_now", "judged_before", "judged_now"]

@@ -61,16 +61,21 @@ class Format(str, Enum):
 
 
 RULES_OPTION = typer.Option(None, "--rules", help="Rulebook folder (default: the rulebook installed with auditor).")
+LEARNING_OPTION = typer.Option(True, "--learning/--no-learning",
+                               help="Include practice learning from reviews of other areas (rules whose only "
+                                    "source is one area's review), shown apart from the standards; "
+                                    "--no-learning leaves it out.")
 
 
-def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable", trace: bool = False) -> AuditResult:
+def audit_path(case: Path, rulebook: Rulebook, engine: str = "durable", trace: bool = False,
+               learning: bool = True) -> AuditResult:
     """Audit one chronology file; the input hash is of the file's bytes as read. `trace`: keep the verdicts
-    behind each finding (for explain and replay)."""
+    behind each finding (for explain and replay); `learning`: include practice learning (run.audit)."""
     raw, text = read_source(case)
     chron = chronology_from_text(text, str(case), rulebook.vocabulary)
     with open_matcher(rulebook, engine) as matcher:
         return audit(chron, rulebook, matcher, engine_version(engine), sha256_hex(raw),  # type: ignore[arg-type]
-                     trace=trace)
+                     trace=trace, learning=learning)
 
 
 def write_output(content: str | bytes, output: Optional[Path]) -> None:

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError, Problem
 from ..chronology.dates import parse_day
-from .app import RULES_OPTION, Engine, app
+from .app import LEARNING_OPTION, RULES_OPTION, Engine, app
 
 
 class Executor(str, Enum):
@@ -35,6 +35,7 @@ def batch_command(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
     full: bool = typer.Option(False, "--full", help="Each case's findings in the full layout (every standard, "
                               "citations in full, indented), as `auditor audit --format json` writes them."),
+    learning: bool = LEARNING_OPTION,
 ) -> None:
     """Audit many chronologies and write a board pack; one bad case never stops or loses the others.
 
@@ -55,6 +56,7 @@ def batch_command(
       auditor batch cases.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from ..batch.runner import FORMATS, progress_bar, run_batch
+    from ..batch.worker import CaseOptions
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -69,7 +71,7 @@ def batch_command(
         result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
                            rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
                            scheduler=scheduler, compare=compare, on_progress=bar.update, case_timeout=case_timeout,
-                           full=full)
+                           options=CaseOptions(full=full, learning=learning))
     typer.echo(f"{result.audited} case{'s' if result.audited != 1 else ''} audited, {result.failed} could not be "
                f"(see {out / 'errors.csv'}); board pack in {out}")
     if result.failed:

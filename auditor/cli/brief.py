@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from .app import LEARNING_OPTION
+
 
 class BriefFormat(str, Enum):
     docx = "docx"
@@ -27,6 +29,7 @@ def register(app: typer.Typer) -> None:
         on: Optional[str] = typer.Option(None, "--date", help="Date printed (YYYY-MM-DD); default "
                                          "SOURCE_DATE_EPOCH, else today."),
         rules: Optional[Path] = typer.Option(None, "--rules", help="Rulebook folder (default: the installed one)."),
+        learning: bool = LEARNING_OPTION,
     ) -> None:
         """Write a one-page "7-minute briefing": what happened, the top departures found, why each standard
         matters, and three reflective questions drawn from the rules involved.
@@ -45,6 +48,6 @@ def register(app: typer.Typer) -> None:
         if fmt is BriefFormat.docx and output is None:
             raise InputError([Problem("--output", None, "", "a Word briefing needs --output FILE.docx")])
         book = load_rulebook(rules)
-        result = audit_path(case, book)
+        result = audit_path(case, book, learning=learning)
         briefing = build_briefing(result, book, report_date(on), marking)
         write_output(render_briefing(briefing, fmt.value), output)

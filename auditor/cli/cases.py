@@ -14,7 +14,7 @@ from ..errors import InputError, Problem
 from ..reports import render
 from ..rulebook import load_rulebook
 from ..files.reading import read_source
-from .app import RULES_OPTION, Engine, Format, app, audit_path, report_date, write_output
+from .app import LEARNING_OPTION, RULES_OPTION, Engine, Format, app, audit_path, report_date, write_output
 
 
 @app.command("audit")
@@ -28,6 +28,7 @@ def audit_command(
     status: Optional[str] = typer.Option(None, "--status", help="Table: these statuses in full after the summary, "
                                          "comma-separated: departure, possible-departure, not-evaluable, met, "
                                          "not-applicable."),
+    learning: bool = LEARNING_OPTION,
 ) -> None:
     """Audit one case chronology: the counts, each departure and possible departure, and (with --all or
     --status) every finding in full with its standard, evidence and what was searched.
@@ -56,7 +57,7 @@ def audit_command(
     if statuses and fmt is not Format.table:
         raise typer.BadParameter("--all and --status choose what the table prints; json and markdown always "
                                  "carry every finding", param_hint="'--all' / '--status'")
-    result = audit_path(case, load_rulebook(rules), engine.value)
+    result = audit_path(case, load_rulebook(rules), engine.value, learning=learning)
     write_output(render(result, fmt.value, statuses), output)
 
 
@@ -84,6 +85,7 @@ def report_command(
                                   "and timeline shown and every finding hidden behind a reveal control."),
     rules: Optional[Path] = RULES_OPTION,
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
+    learning: bool = LEARNING_OPTION,
 ) -> None:
     """Write the breach appendix for an overview report: method, people and agencies, findings by agency and
     theme with both citations, what was met, and an action-plan skeleton.
@@ -107,7 +109,8 @@ def report_command(
     if exercise and fmt is not AppendixFormat.html:
         raise InputError([Problem("--exercise", None, "", "exercise mode is an HTML page: use --format html")])
     book = load_rulebook(rules)
-    result = audit_path(case, book, engine.value, trace=True)  # the trace tells what entries do not record
+    result = audit_path(case, book, engine.value, trace=True,  # the trace tells what entries do not record
+                        learning=learning)
     chosen, digest = {}, ""
     if decisions is not None:
         chosen = load_decisions(decisions, result, book.aliases)

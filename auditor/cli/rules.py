@@ -26,14 +26,25 @@ class Severity(str, Enum):
     should = "should"
 
 
+class Level(str, Enum):
+    primary = "primary"
+    secondary = "secondary"
+    no = "no"
+
+
+LEVEL_WORDS = {"primary": "the primary text", "secondary": "a secondary source", "no": "nothing (not verified)"}
+
+
 @rules_app.command("list")
 def rules_list(
     rules: Optional[Path] = RULES_OPTION,
     document: Optional[str] = typer.Option(None, "--document", help="Only rules citing a document whose name contains this."),
     edition: Optional[str] = typer.Option(None, "--edition", help="Only rules with an edition (label or cited edition) containing this, e.g. 2010."),
     severity: Optional[Severity] = typer.Option(None, "--severity", help="Only `must` (requirements) or `should` (practice guidance)."),
-    verified: Optional[bool] = typer.Option(None, "--verified/--unverified",
-                                            help="Only rules with a citation checked (or not yet checked) against the primary text."),
+    verified: Optional[Level] = typer.Option(None, "--verified",
+                                             help="Only rules with a citation checked against this: primary (the "
+                                                  "document itself), secondary (a page quoting it) or no."),
+    unverified: bool = typer.Option(False, "--unverified", help="The same as --verified no."),
     fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="table, or a markdown catalogue to publish."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of the screen."),
 ) -> None:
@@ -43,21 +54,24 @@ def rules_list(
 
       auditor rules list --edition 2010 --severity must
 
-      auditor rules list --unverified
+      auditor rules list --verified primary
 
       auditor rules list --format markdown --output catalogue.md
     """
     from ..reports.catalogue import catalogue_markdown
-    from ..rulebook.catalogue import RuleFilter, select
+    from ..rulebook.catalogue import RuleFilter, citations_of, level_counts, select
 
+    if unverified and verified not in (None, Level.no):
+        raise typer.BadParameter("--unverified is --verified no; give one of them", param_hint="--unverified")
+    level = "no" if unverified else verified.value if verified else None
     book = load_rulebook(rules)
-    wanted = RuleFilter(document, edition, severity.value if severity else None, verified)
+    wanted = RuleFilter(document, edition, severity.value if severity else None, level)
     chosen = select(book, wanted)
     if fmt is ListFormat.markdown:
         shown = [f"{name} {value!r}" for name, value in (("document", document), ("edition", edition),
                  ("severity", wanted.severity)) if value]
-        if verified is not None:
-            shown.append("with a verified citation" if verified else "with an unverified citation")
+        if level is not None:
+            shown.append(f"with a citation checked against {LEVEL_WORDS[level]}")
         write_output(catalogue_markdown(book, chosen, "filtered: " + ", ".join(shown) if shown else ""), output)
         return
     lines = [f"{book.meta.name} {book.version} ({len(chosen)} of {len(book.rules)} rules)"]
@@ -65,6 +79,10 @@ def rules_list(
         editions = ", ".join(e.label for e in rule.editions)
         area = f" [local: {rule.area}]" if rule.area else ""
         lines.append(f"{rule.id:<60} {rule.severity:<6} {rule.check.get('template', '?'):<9} {editions}{area}")
+    cites = [c for rule in chosen for c in citations_of(book, rule.id)]
+    levels = level_counts(cites)
+    lines.append(f"citations of these rules: {len(cites)}; checked against the primary text {levels['primary']}, "
+                 f"against a secondary source {levels['secondary']}, not verified {levels['no']}")
     write_output("\n".join(lines) + "\n", output)
 
 
@@ -82,7 +100,10 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
         raise InputError([Problem(book.path, None, "rule", f"no rule {rule_id!r}; see `auditor rules list`")])
     rule = book.rules[rule_id]
     typer.echo(f"{rule.id}: {rule.title}")
-    typer.echo(f"severity {rule.severity}; jurisdiction {rule.jurisdiction}{'; area ' + rule.area if rule.area else ''}; "
+    learning = (f"; a standard in {rule.learning.area}, practice learning from {rule.learning.review} elsewhere"
+                if rule.learning else "")
+    typer.echo(f"severity {rule.severity}; jurisdiction {rule.jurisdiction_text}{'; area ' + rule.area if rule.area else ''}"
+               f"{learning}; "
                f"theme {rule.theme}; lead agency {rule.agency}")
     if rule.description:
         typer.echo(rule.description.strip())
@@ -129,7 +150,7 @@ def rules_check(path: Optional[Path] = typer.Argument(None, metavar="PATH", help
         raise InputError([Problem(book.path, None, "", f"the rule engine cannot build this rulebook: {failure}")],
                          "the rulebook is not ready for use")
     cites = [c for rule_id in book.rules for c in citations_of(book, rule_id)]
-    unverified = sum(1 for c in cites if not c.verified)
+    unverified = sum(1 for c in cites if not c.confirmed)
     tests = sum(len(r.tests) for r in book.rules.values())
     typer.echo(f"{book.path}: {len(book.rules)} rules, {len(book.variants)} dated variants, {tests} examples, "
                f"{unverified} of {len(cites)} citations not verified; no problems found")

@@ -67,7 +67,7 @@ def plan_variant(variant: Variant) -> Plan:
         area = AND(*(("ne", "area", a) for a in variant.excluded_areas))
     else:
         area = None
-    what = (("eq", "kind", "event"), ("eq", "jur", variant.rule.jurisdiction), type_in(check.trigger.type),
+    what = (("eq", "kind", "event"), OR(*(("eq", "jur", j) for j in variant.rule.jurisdiction)), type_in(check.trigger.type),
             from_condition(check.trigger.where), from_condition(check.when))
     trigger, undated = AND(*what, *_dated(days), area), AND(*what, area)
     template = check.template

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..rulebook import Rulebook
-from ..rulebook.catalogue import citations_of, describe_check
+from ..rulebook.catalogue import citations_of, describe_check, level_counts
 from ..rulebook.schema import Rule
 from .render import environment
 
@@ -19,4 +19,5 @@ def catalogue_markdown(book: Rulebook, rules: list[Rule], selection: str = "") -
     return environment().get_template("catalogue.md.j2").render(
         book=book, rules=rules, selection=selection, families=families, variants=variants, citations=citations,
         checks={v.key: describe_check(v.check) for vs in variants.values() for v in vs},
-        unverified=sum(1 for c in every if not c.verified), total_citations=len(every))
+        unverified=sum(1 for c in every if not c.confirmed), total_citations=len(every),
+        levels=level_counts(every))

@@ -83,23 +83,33 @@ def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
     statuses asked for (`--status`, or all with `--all`), every finding in full. Findings are referred to by id,
     the same id the appendix prints and `auditor explain` takes."""
     meta, case = result.meta, result.chronology.case
+    standards = [f for f in result.findings if not f.learning]
+    lessons = [f for f in result.findings if f.learning]
     lines = [_wrap(f"Audit of {case.id}: {case.title}", 0, hang=4),
              f"Rulebook {meta['rulebook_version']} | engine {meta['engine']} {meta['engine_version']} | "
              f"auditor {meta['auditor_version']}",
              f"Input sha256 {meta['input_sha256']}",
-             "Summary: " + counts_phrase(Counter(f.status for f in result.findings), DISPLAY_ORDER)]
+             "Summary: " + counts_phrase(Counter(f.status for f in standards), DISPLAY_ORDER)]
+    judged = [f for f in lessons if f.status != "not-applicable"]
+    if judged:
+        lines.append(_wrap(f"Practice learning from {_reviews(lessons)} (not standards in this case's area; "
+                           "--no-learning leaves it out): " + counts_phrase(Counter(f.status for f in judged),
+                                                                          DISPLAY_ORDER), 0, hang=4))
+    elif meta.get("learning") == "left out":
+        lines.append("Practice learning from reviews of other areas: left out (--no-learning)")
     if result.readings:
         lines.append(_wrap("Conflicting records (each finding judged on each record it reads): "
                            + "; ".join(result.readings), 0, hang=4))
-    for status in DEPARTURES:
-        chosen = [f for f in result.findings if f.status == status]
-        if not chosen:
-            continue
-        lines += ["", f"{LABELS[status]}s ({len(chosen)})"]
-        for f in chosen:
-            lines.append(_wrap(f"{_when(f)}  {f.title} ({f.severity})", 2, hang=4))
-            entries = ", ".join(dict.fromkeys(e.event_id for e in f.evidence))
-            lines.append(_wrap(f"entries {entries}; id {f.id}", 4, hang=2))
+    for heading, group in (("", standards), (f"Practice learning from {_reviews(lessons)}: ", lessons)):
+        for status in DEPARTURES:
+            chosen = [f for f in group if f.status == status]
+            if not chosen:
+                continue
+            lines += ["", f"{heading}{LABELS[status].lower() if heading else LABELS[status]}s ({len(chosen)})"]
+            for f in chosen:
+                lines.append(_wrap(f"{_when(f)}  {f.title} ({f.severity})", 2, hang=4))
+                entries = ", ".join(dict.fromkeys(e.event_id for e in f.evidence))
+                lines.append(_wrap(f"entries {entries}; id {f.id}", 4, hang=2))
     if statuses:
         for status in DISPLAY_ORDER:
             chosen = [f for f in result.findings if f.status == status and status in statuses]
@@ -115,8 +125,13 @@ def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _reviews(findings: list[Finding]) -> str:
+    return " and ".join(dict.fromkeys(f.learning for f in findings)) or "other reviews"
+
+
 def _detail(f: Finding) -> list[str]:
-    lines = [_wrap(f"{f.status_label} ({f.severity}): {f.title}", 0, hang=4),
+    kind = f" (practice learning from {f.learning}, not a standard in this area)" if f.learning else ""
+    lines = [_wrap(f"{f.status_label}{kind} ({f.severity}): {f.title}", 0, hang=4),
              _wrap(f"id: {f.id} | edition: {f.edition}{' (local procedure)' if f.local else ''}", 4, hang=4),
              _wrap("Finding: " + f.statement, 4, hang=4)]
     for a in f.depends_on:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import Problem
 from .loader import Rulebook
 from .conditions import describe, label
-from .schema import Citation, Rule
+from .schema import VERIFIED_LEVELS, Citation, Rule
 
 
 # What counts, for each template, as the standard met, as a departure, and as nothing recorded (not evaluable).
@@ -94,7 +94,7 @@ class RuleFilter:
     document: str | None = None
     edition: str | None = None
     severity: str | None = None
-    verified: bool | None = None  # True: has a verified citation; False: has an unverified one
+    verified: str | None = None  # a level (primary, secondary, no): only rules with a citation at that level
 
     def admits(self, book: Rulebook, rule: Rule) -> bool:
         cites = citations_of(book, rule.id)
@@ -106,6 +106,11 @@ class RuleFilter:
                                  or any(_has(c.edition, self.edition) for c in cites)):
             return False
         return self.verified is None or any(c.verified == self.verified for c in cites)
+
+
+def level_counts(cites: list[Citation]) -> dict[str, int]:
+    """How many citations were checked against the primary text, a secondary source, or nothing."""
+    return {level: sum(1 for c in cites if c.verified == level) for level in VERIFIED_LEVELS}
 
 
 def _has(text: str | None, fragment: str) -> bool:

@@ -24,5 +24,5 @@ def _case(rule: Rule, test: RuleTest) -> dict[str, Any]:
         dates = [EventDate.model_validate(e.date) for e in test.events]
         scoping = {"from": min(d.first_day for d in dates) - timedelta(days=365),
                    "to": max(d.last_day for d in dates) + timedelta(days=365)}
-    return {"id": f"test-{rule.id}", "title": test.name, "jurisdiction": rule.jurisdiction, "area": test.area,
+    return {"id": f"test-{rule.id}", "title": test.name, "jurisdiction": rule.jurisdiction[0], "area": test.area,
             "scoping": scoping, "facts": test.facts}

@@ -225,9 +225,10 @@ def _digest(root: Path, files: list[Path]) -> str:
 def _rule_problems(rule: Rule, doc: Document, here: tuple[Any, ...], meta: RulebookMeta,
                    vocab: Vocabulary) -> list[Problem]:
     out: list[Problem] = []
-    if rule.jurisdiction not in meta.jurisdictions:
-        out.append(doc.problem(here + ("jurisdiction",), f"unknown jurisdiction {rule.jurisdiction!r}; "
-                               f"the rulebook lists {meta.jurisdictions}"))
+    for jurisdiction in rule.jurisdiction:
+        if jurisdiction not in meta.jurisdictions:
+            out.append(doc.problem(here + ("jurisdiction",), f"unknown jurisdiction {jurisdiction!r}; "
+                                   f"the rulebook lists {meta.jurisdictions}"))
     if rule.agency not in vocab.agency_ids:
         out.append(doc.problem(here + ("agency",), f"unknown agency {rule.agency!r}"))
     editions = sorted(enumerate(rule.editions), key=lambda item: item[1].in_force.start)
@@ -307,6 +308,10 @@ def _check_problems(data: dict[str, Any], doc: Document, path: tuple[Any, ...], 
     out += _condition_problems(check.when, doc, path + ("when",), vocab)
     if isinstance(check, RequiresCheck):
         out += _condition_problems(check.expect, doc, path + ("expect",), vocab)
+    same = getattr(getattr(check, "accumulation", None), "same", None)
+    if same is not None and same not in vocab.role_ids:
+        out.append(doc.problem(path + ("accumulation", "same"), f"unknown role {same!r}; the vocabulary's roles are "
+                               f"{sorted(vocab.role_ids)}"))
     if isinstance(check, IncludesCheck):
         definition = vocab.attribute_map.get(check.field)
         if definition is None or not definition.is_list:

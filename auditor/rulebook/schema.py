@@ -72,8 +72,14 @@ class Limit(_Strict):
         return "before" if self.n == 0 else f"at least {self.human()} before"
 
 
+Verified = Literal["primary", "secondary", "no"]
+VERIFIED_LEVELS: tuple[str, ...] = ("primary", "secondary", "no")
+
+
 class Citation(_Strict):
-    """A standard's source. `verified: false` means nobody has checked it against the primary text."""
+    """A standard's source, and what it was checked against (`verified`): `primary`, the document itself from its
+    publisher; `secondary`, a page that quotes it (a partnership's procedures manual), named in `via`; `no`,
+    nobody has checked it. A level says what was read, never what is probably right."""
 
     document: str
     edition: str | None = None
@@ -81,8 +87,10 @@ class Citation(_Strict):
     paras: list[int | str] = Field(default_factory=list)
     quote: str | None = None
     url: str | None = None
-    verified: bool
-    checked: date  # when the citation was last reviewed; with `verified`, against the primary text
+    verified: Annotated[Verified, WithJsonSchema({"enum": ["primary", "secondary", "no", False],
+                                                  "description": "primary, secondary or no (YAML reads a bare "
+                                                                 "no as false, which means no)"})]
+    checked: date  # when the citation was last reviewed; with a level, the day it was checked against that text
     via: str | None = None
 
     @field_validator("checked", mode="before")
@@ -90,11 +98,31 @@ class Citation(_Strict):
     def _day(cls, value: Any) -> Any:
         return value if value is None else parse_day(value)
 
+    @field_validator("verified", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        # YAML 1.1 reads a bare `no` as false; `true` said only "someone checked", not against what.
+        if value is False:
+            return "no"
+        if value is True:
+            raise ValueError("say what the citation was checked against: primary (the document itself, from its "
+                             "publisher), secondary (a page quoting it, named in `via`) or no")
+        return value
+
     @model_validator(mode="after")
     def _honest(self) -> "Citation":
-        if self.verified and not (self.section or self.paras):
-            raise ValueError("a verified citation needs a section or paragraph")
+        if self.verified == "primary" and not (self.section or self.paras):
+            raise ValueError("a primary citation needs a section or paragraph")
+        if self.confirmed and not self.quote:
+            raise ValueError(f"a {self.verified} citation needs the words relied on (`quote`)")
+        if self.verified == "secondary" and not self.via:
+            raise ValueError("a secondary citation names the page it was checked against (`via`)")
         return self
+
+    @property
+    def confirmed(self) -> bool:
+        """Checked against some text (primary or secondary)."""
+        return self.verified != "no"
 
     def human(self) -> str:
         parts = [self.document + (f" ({self.edition})" if self.edition else "")]
@@ -105,7 +133,11 @@ class Citation(_Strict):
         text = ", ".join(parts)
         if self.via:
             text += f", via {self.via}"
-        return text + ("" if self.verified else " [not verified]")
+        return text + LEVEL_MARK[self.verified]
+
+
+# How a citation's level is shown after it wherever it is printed; the primary text needs no mark.
+LEVEL_MARK = {"primary": "", "secondary": " [secondary source]", "no": " [not verified]"}
 
 
 class InForce(_Strict):
@@ -158,6 +190,25 @@ class _Check(_Strict):
         return None if value is None else parse_condition(value)
 
 
+class Accumulation(_Strict):
+    """What reviews keep finding: `count` triggers within `window` (five referrals in nine months, three police
+    contacts about one man in a month) with no counterpart recorded between them. Only the trigger that
+    completes such a run is judged, and the run's earlier triggers are its evidence; a counterpart that may
+    fall inside the run ends it (so the pattern is never claimed on a guess), and a judged run starts afresh."""
+
+    count: int = Field(ge=2, le=50)
+    window: Limit
+    # A role (the vocabulary's `roles`): the triggers share a person of this role among their `people`, so
+    # contacts about different men, or different children, are not one pattern.
+    same: str | None = None
+
+    @model_validator(mode="after")
+    def _days(self) -> "Accumulation":
+        if self.window.unit == "hours":
+            raise ValueError("an accumulation's window is in days or months, not hours")
+        return self
+
+
 class WithinCheck(_Check):
     """B within a limit after A (`within`), or B at some point after A (`follows`)."""
 
@@ -170,9 +221,13 @@ class WithinCheck(_Check):
     # An entry after the trigger showing that nothing more was called for (a referral decided "no further
     # action" starts no assessment clock): the standard does not apply to the trigger it is paired with.
     released_by: Selector | None = None
+    accumulation: Accumulation | None = None
 
     @model_validator(mode="after")
     def _limit(self) -> "WithinCheck":
+        if self.accumulation is not None and (self.anchor != "each" or self.released_by is not None):
+            raise ValueError("an `accumulation` judges the trigger that completes each run: it takes no `anchor` "
+                             "and no `released_by`")
         if self.template == "within" and self.limit is None:
             raise ValueError("template `within` needs a `limit`")
         if self.template == "follows" and self.limit is not None:
@@ -273,11 +328,22 @@ class RuleTest(_Strict):
     expect: StatusValue | list[StatusValue]
 
 
+class Learning(_Strict):
+    """Where a rule's only authority is one review: in that review's own `area` the rule is a standard (the
+    review states what was expected there); anywhere else its findings are practice learning from the review,
+    shown apart from departures from a standard and left out with --no-learning."""
+
+    review: str  # as the findings name it, e.g. BDHR2012/13-04
+    area: str
+
+
 class Rule(_Strict):
     id: str
     title: str
     severity: Literal["must", "should"]
-    jurisdiction: str
+    # One jurisdiction, or several where one text governs them all (NICE and the police's APP apply in England
+    # and in Wales); a case is judged only by rules of its own jurisdiction.
+    jurisdiction: Annotated[list[str], WithJsonSchema(ONE_OR_MANY)]
     area: str | None = None
     theme: str
     agency: str
@@ -292,6 +358,22 @@ class Rule(_Strict):
     tests: list[RuleTest] = Field(default_factory=list)
     # Ids this rule had before it was renamed: a decisions file that names a finding by an old id still loads.
     aliases: list[str] = Field(default_factory=list)
+    learning: Learning | None = None
+
+    def learning_for(self, area: str | None) -> str:
+        """The review whose practice learning this rule's findings are, in a case of this area; "" where the
+        rule is a standard there."""
+        return self.learning.review if self.learning is not None and self.learning.area != area else ""
+
+    @field_validator("jurisdiction", mode="before")
+    @classmethod
+    def _jurisdictions(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def jurisdiction_text(self) -> str:
+        """"england", or "england and wales", for sentences."""
+        return " and ".join(self.jurisdiction)
 
     @field_validator("id")
     @classmethod

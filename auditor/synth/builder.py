@@ -85,6 +85,9 @@ class Builder:
                  conflict_rate: float) -> None:
         self.rng = rng
         self.r = rng.random
+        # Draws for steps added after the generator's stream was fixed (the pattern rules' visits), from a stream
+        # of their own, so that every earlier case stays as it was.
+        self.later = random.Random(f"{seed}-{index}-later")
         self.seed = seed
         self.index = index
         self.target = target
@@ -96,6 +99,9 @@ class Builder:
         self.conflicts: list[tuple[int, int]] = []
         self.incident_days: list[date] = []
         self.marac_blocked = False
+        # The incidents since the last MARAC referral or judged run (the escalation rule counts runs of three
+        # in 12 months from the chronology; docs/rulebook-format.md, "Accumulation").
+        self.escalation_run: list[date] = []
         self.minutes_to_police: bool | None = None
         self.moved = False
         self.open_periods: list[tuple[date, date]] = []

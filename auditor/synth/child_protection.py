@@ -41,11 +41,12 @@ class ChildProtectionEpisodes(StrategyEpisodes, ConferenceEpisodes, ClosureEpiso
                         done: date, sw: str, people: list[str], concerns: list[str]) -> tuple[str, date]:
         """The plans made at conference `icpc`, to their end (`done`: the day the assessment was completed)."""
         rng = self.rng
-        self.ev(icpc_day, "child-protection-plan", CSC, people, {"concerns": concerns},
+        plan = self.ev(icpc_day, "child-protection-plan", CSC, people, {"concerns": concerns},
                 "Child protection plans were made: Adult B not to live at the family home, both parents to attend "
                 "programmes, and the core group to monitor the plan." if self.da else
                 "Child protection plans were made for the children under the category of neglect.", author=sw,
                 links={"follows": icpc})
+        self.first_visit(plan, icpc_day, people, sw)
 
         # Core groups, transfer and the plan breaking down.
         cg_dep = self.roll("first-core-group-within-10-working-days", icpc_day)
@@ -120,6 +121,18 @@ class ChildProtectionEpisodes(StrategyEpisodes, ConferenceEpisodes, ClosureEpiso
             if inc_day > icpc_day and all(abs((inc_day - d).days) > 20 for d in self.incident_days):
                 self.police_incident(inc_day, children_present=False, during_plan=True)
         return ("step-down", prev)
+
+    def first_visit(self, plan: int, day: date, people: list[str], sw: str) -> None:
+        """The social worker's first visit to the children on the plan: within 10 working days, or planted late."""
+        rule = "child-on-plan-seen-at-visiting-interval"
+        late = self.later.random() < self.rate and self.applies(rule, day)
+        n = 11 + int(self.later.random() * 6) if late else 2 + int(self.later.random() * 9)
+        deadline = self.wd(day, 10)
+        # A social work home visit already in the window (for the assessment) is a visit too: nothing is late.
+        earlier = [e.key for e in self.evs if e.type == "home-visit" and e.agency == CSC and day <= e.day <= deadline]
+        visit = self.ev(self.wd(day, n), "home-visit", CSC, people, {"child_seen": True},
+                        "The social worker visited the family home and saw the children.", author=sw)
+        self.opp(rule, plan, late and not earlier, (plan, earlier[0] if earlier else visit))
 
     def core_group(self, day: date, status: str, people: list[str], text: str = "") -> int:
         if not text:

@@ -7,11 +7,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from .builder import Builder
 from .constants import A, B, CSC, DA, HV, MARAC, POLICE, WA, _ONE, _TD
 
 
 class PoliceEpisodes(Builder):
+    def idva_referral(self, day: date, inc: int, dash: int) -> None:
+        """A high-risk victim referred to an IDVA within days, or (planted) never."""
+        rule = "idva-referral-where-high-risk"
+        missing = self.later.random() < self.rate and self.applies(rule, day)
+        if missing:
+            self.opp(rule, dash, True, (dash,))
+            return
+        ref = self.ev(self.days(day, 0, 3), "referral", POLICE, [A], {"to": "idva", "from": POLICE, "concerns": [DA]},
+                      "Police referred Adult A to the IDVA service.", author="PC1", links={"follows": inc})
+        self.opp(rule, dash, False, (dash, ref))
+
     def police_incident(self, day: date, children_present: bool, during_plan: bool = False) -> int | None:
         """An incident with its DASH, history check, MARAC and action; returns the referral to CSC if made."""
         rng = self.rng
@@ -70,8 +83,13 @@ class PoliceEpisodes(Builder):
                 self.opp("police-history-check-in-dash-assessment", dash, hist_dep)
                 if risk == "high":
                     marac_triggers.append(("marac-referral-on-high-risk", dash))
-            if n12 >= 3:
+                    self.idva_referral(day, inc, dash)
+            window_start = day - relativedelta(months=12)
+            run = [d for d in self.escalation_run if d >= window_start and d < day] + [day]
+            if len(run) >= 3:
                 marac_triggers.append(("marac-referral-on-escalation", inc))
+                run = []
+            self.escalation_run = run
         if marac_triggers:
             rolls = [self.roll(rule, day) for rule, _ in marac_triggers]  # one draw each, not short-circuited
             dep = self.marac_blocked or any(rolls)
@@ -81,6 +99,7 @@ class PoliceEpisodes(Builder):
                     self.opp(rule, key, True, (key,))
             else:
                 ref_day = self.days(day, 1, 7)
+                self.escalation_run = []  # a MARAC referral ends the run of incidents
                 m = self.ev(ref_day, "marac-referral", POLICE, [A, B], {"concerns": [DA]},
                             "Police referred Adult A to the MARAC.", author="DS1", links={"follows": inc})
                 for rule, key in marac_triggers:

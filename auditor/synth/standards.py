@@ -53,6 +53,8 @@ RULES: dict[str, tuple[str, date, date | None, str | None]] = {
     "strategy-discussion-includes-police": ("includes", date(2006, 4, 1), None, None),
     "strategy-discussion-includes-health": ("includes", date(2013, 4, 15), None, None),
     "section-47-joint-with-police-where-domestic-abuse": ("requires", date(2008, 1, 1), None, "birmingham"),
+    "child-on-plan-seen-at-visiting-interval": ("within", date(2006, 4, 1), None, None),
+    "idva-referral-where-high-risk": ("follows", date(2009, 3, 1), None, None),
 }
 
 # What a planted departure of each rule looks like in the chronology.
@@ -101,4 +103,6 @@ DEPARTURES: dict[str, str] = {
     "strategy-discussion-includes-police": "strategy discussion without the police",
     "strategy-discussion-includes-health": "strategy discussion without a health agency",
     "section-47-joint-with-police-where-domestic-abuse": "single-agency section 47 enquiry with no reasons recorded",
+    "child-on-plan-seen-at-visiting-interval": "first social work visit after the plan 11 to 16 working days later",
+    "idva-referral-where-high-risk": "high-risk DASH and no referral to an IDVA",
 }

@@ -31,6 +31,7 @@ class BriefItem:
     why: str
     citation: str
     date: str
+    learning: str = ""  # the review this is practice learning from (Finding.learning), not a standard here
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,12 @@ def build_briefing(result: AuditResult, rulebook: Rulebook, report_date: date,
     chron = result.chronology
     case = chron.case
     names = {a.id: a.name for a in rulebook.vocabulary.agencies}
+    # Departures from a standard first; practice learning from another area's review (Finding.learning) after
+    # them, labelled as such: a trainer teaches from both, but the counts are of the standards.
+    standards = [f for f in result.findings if not f.learning]
     departures = sorted((f for f in result.findings if f.status in _RANK),
-                        key=lambda f: (_RANK[f.status], _SEVERITY.get(f.severity, 2), f.trigger_date, f.rule_id))
+                        key=lambda f: (bool(f.learning), _RANK[f.status], _SEVERITY.get(f.severity, 2),
+                                       f.trigger_date, f.rule_id))
     chosen, seen_rules = [], set()
     for finding in departures:  # one item per standard, so four different lessons
         if finding.rule_id not in seen_rules and len(chosen) < TOP:
@@ -61,22 +66,33 @@ def build_briefing(result: AuditResult, rulebook: Rulebook, report_date: date,
     items = []
     for f in chosen:
         rule = rulebook.rules[f.rule_id]
-        cite = next((c for c in f.citations if c.verified), f.citations[0] if f.citations else None)
+        cite = next((c for c in f.citations if c.verified == "primary"), f.citations[0] if f.citations else None)
         items.append(BriefItem(title=f.title, status_label="Departure" if f.status == "breach" else "Possible departure",
+                               learning=f.learning,
                                statement=f.statement, why=rule.why or rule.description,
                                citation=cite.human() if cite else "", date=_day(f.trigger_date)))
     agencies = sorted({names.get(e.agency, e.agency) for e in chron.events})
-    counts = {s: sum(1 for f in result.findings if f.status == s) for s in (*DEPARTURES, "met")}
+    counts = {s: sum(1 for f in standards if f.status == s) for s in (*DEPARTURES, "met")}
     happened = (f"{case.title}. The chronology holds {count(len(chron.events), 'entry', 'entries')} from "
                 f"{count(len(agencies), 'agency', 'agencies')} "
                 f"({', '.join(agencies)}) between {case.scoping.start:%d/%m/%Y} and {case.scoping.end:%d/%m/%Y}. "
                 f"Judged against the standards in force at the time, it shows {status_count('breach', counts['breach'], 'no')}, "
                 f"{status_count('possible-breach', counts['possible-breach'], 'no')} and "
-                f"{count(counts['met'], 'standard met', 'standards met', 'no')}.")
+                f"{count(counts['met'], 'standard met', 'standards met', 'no')}."
+                + _learning_sentence(result))
     return Briefing(title=f"7-minute briefing: {case.title}", marking=marking, report_date=report_date,
                     case_title=case.title, happened=happened, items=items,
                     more=len(departures) - len(chosen), questions=_questions(chosen, rulebook),
                     meta={k: str(v) for k, v in result.meta.items()})
+
+
+def _learning_sentence(result: AuditResult) -> str:
+    lessons = [f for f in result.findings if f.learning and f.status in _RANK]
+    if not lessons:
+        return ""
+    reviews = " and ".join(dict.fromkeys(f.learning for f in lessons))
+    return (f" Set against practice learning from {reviews}, a review of another area, it shows "
+            f"{count(len(lessons), 'departure', 'departures')} from what that review expected.")
 
 
 def _questions(chosen: list, rulebook: Rulebook) -> list[str]:

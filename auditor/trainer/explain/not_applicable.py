@@ -49,9 +49,9 @@ def _explain_not_applicable(finding: Finding, ctx: _Context) -> FindingExplanati
         "where the rule sets any), "
         "dated while an edition is in force."
     )
-    if rule.jurisdiction != chron.case.jurisdiction:
+    if chron.case.jurisdiction not in rule.jurisdiction:
         step3.add(
-            f"The rule is a standard for {rule.jurisdiction}; the case's jurisdiction "
+            f"The rule is a standard for {rule.jurisdiction_text}; the case's jurisdiction "
             f"is {chron.case.jurisdiction}."
         )
     elif rule.area and rule.area != chron.case.area:

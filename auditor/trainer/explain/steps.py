@@ -268,7 +268,7 @@ def _step_trigger(number: int, items: list[Item], ctx: _Context) -> Step:
         )
         step.add(
             f"the case's jurisdiction is {chron.case.jurisdiction}, the rule's "
-            f"{v.variant.rule.jurisdiction}: met",
+            f"{v.variant.rule.jurisdiction_text}: met",
             2,
         )
         anchor = getattr(check, "anchor", "each")
