@@ -2,8 +2,10 @@
 
 The rows (fixtures/import/labelled-rows.yaml) were labelled by someone who did not see the
 classification rules. `python scripts/evaluate_classification.py --errors` prints the full figures
-and every disagreement; the floors sit a few points under the measured values (type accuracy
-61.1%, attribute precision 75.3%), so a change that makes classification worse fails here.
+and every disagreement; the floors sit a few points under the measured values (393 rows: type
+accuracy 60.8%, attribute precision 72.5%), so a change that makes classification worse fails here.
+The verbatim tables (reviews' own sentences, `--verbatim`) have floors of their own: 46.9% and 6
+meetings misread when measured (issue 18), far from where they need to be.
 """
 
 from __future__ import annotations
@@ -15,13 +17,26 @@ import yaml
 from .conftest import ROOT
 
 
-def evaluate():
+def _script():
     spec = importlib.util.spec_from_file_location("evaluate_classification",
                                                   ROOT / "scripts" / "evaluate_classification.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def evaluate():
     rows = yaml.safe_load((ROOT / "fixtures" / "import" / "labelled-rows.yaml").read_text(encoding="utf-8"))["rows"]
-    return rows, module.evaluate(rows)
+    return rows, _script().evaluate(rows)
+
+
+def test_the_verbatim_tables_of_reviews_own_sentences_stay_above_their_measured_floor():
+    script = _script()
+    rows = script.verbatim_rows()
+    assert len(rows) >= 150 and all(r["text"] for r in rows)
+    result = script.evaluate(rows)
+    assert result["type_accuracy"] >= 0.45
+    assert len(script.meeting_misreads(rows)) <= 6
 
 
 def test_the_labelled_set_is_large_and_covers_every_event_type(rulebook):

@@ -178,6 +178,13 @@ EXAMPLES = [
     Row(CSC, "Case transferred to the Safeguarding and Support Team; no transfer meeting", "case-transfer",
         {"transfer_discussion": False}),
     Row(CSC, "Working agreement signed by both parents", "working-agreement"),
+    # named, not happening: the meeting a row prepares for, missed or learned of is not the row's event
+    Row(CSC, "Core assessment completed in preparation for the initial child protection conference",
+        "core-assessment"),
+    Row(GP, "GP practice had not been represented at the core group", None),
+    Row(HV, "HV learned that a strategy meeting had been held the week before", None),
+    Row(CSC, "Working agreement breached: Adult B found at the family home against the plan", "working-agreement",
+        {"plan_breakdown": True}),
     Row(POLICE, "Adult A killed by Adult B", "death"),
     # more rows as panels write them
     Row(CSC, "PPN received from WMP - DV incident 12/03, children present. NFA at MASH.", "referral",
@@ -580,8 +587,9 @@ def test_the_packaged_file_is_the_default_and_finds_its_vocabulary(classifier):
     assert default_classification_path().resolve() == (RULES / "classification.yaml").resolve()
     alone = load_classifier()
     assert alone.pattern_ids == classifier.pattern_ids
-    assert [(r.rel, sorted(r.source)) for r in alone.link_rules] == \
-        [("for", ["conference-invitation", "conference-report"])]
+    assert [(r.rel, sorted(r.source), r.nearest) for r in alone.link_rules] == \
+        [("for", ["conference-invitation", "conference-report"], "after"),
+         ("for", ["dash-risk-assessment", "history-check", "stalking-risk-assessment"], "before")]
 
 
 def test_every_pattern_id_is_unique_and_every_type_has_a_pattern(classifier, vocabulary):

@@ -20,6 +20,7 @@ from ..audit.wording import event_label
 from ..rulebook import Rulebook
 from ..rulebook.catalogue import describe_check
 from ..rulebook.conditions import label
+from ..chronology.model import PANEL
 from ..rulebook.schema import LEVEL_MARK
 from .decisions import Decision
 from .redaction import MONTHS, Redactor, all_strings, id_warnings, likely_identifiers
@@ -247,6 +248,14 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     decisions_summary = (", ".join(f"{n} {k.replace('-', ' ')}" for k, n in sorted(decided.items()))
                          if decided else "no reviewer decisions recorded")
     method.append(para(f"Reviewer's decisions: {decisions_summary}."))
+    imported = [e for e in chron.events if e.classified_by]
+    if imported:
+        by_panel = sum(1 for e in imported if e.classified_by == [PANEL])
+        method.append(para(
+            f"{len(imported)} of the chronology's {len(chron.events)} entries were imported from a panel's table "
+            f"and typed by the importer's classification rules; the panel confirmed or corrected {by_panel} of "
+            f"them in a review sheet, and no person has looked at the other {len(imported) - by_panel} (each "
+            "entry's classified_by says which). A wrongly typed entry can make or hide a finding."))
 
     people = [(p.pseudonym, _ROLE_WORDS.get(p.role, p.role)) for p in case.people]
     involved = [a.id for a in vocab.agencies if a.id in {e.agency for e in chron.events} | set(case.agencies)]

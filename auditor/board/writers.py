@@ -12,23 +12,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any, Iterable
 
 from pydantic_core import to_json
 
+from ..files.cells import safe_cell
 from ..status import JUDGED
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_LINE_START = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
-
-
-def safe_cell(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    if "\r" in value or "\n" in value:
-        value = _LINE_START.sub(r"\1'", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+__all__ = ["board_json", "csv_files", "errors_csv", "safe_cell", "views"]
 
 
 def board_json(data: dict[str, Any]) -> str:

@@ -119,6 +119,11 @@ class Case(_Strict):
     _id = field_validator("id")(_check_id)
 
 
+# `classified_by` of an imported entry whose type and attributes the panel confirmed or corrected in a review
+# sheet (auditor.importing.review), rather than the classification patterns that set them.
+PANEL = "panel"
+
+
 class Event(_Strict):
     id: str
     date: EventDate

@@ -34,6 +34,13 @@ def register(app: typer.Typer) -> None:
                                                       "(default: classification.yaml in the rulebook)."),
         rules: Optional[Path] = typer.Option(None, "--rules", help="Rulebook folder whose vocabulary the import "
                                              "uses (default: the installed rulebook)."),
+        review_sheet: Optional[Path] = typer.Option(None, "--review-sheet", help="Also write a review sheet "
+                                                    "(.xlsx, .docx or .csv): each row's proposed type and attributes, "
+                                                    "what decided them, what was set aside and a confidence, "
+                                                    "least certain first, with columns for the panel's answer."),
+        reviewed: Optional[Path] = typer.Option(None, "--reviewed", help="A review sheet the panel has filled in: "
+                                                "its answers (confirm, or correct with a type and attributes) "
+                                                "win, and those rows are marked classified_by: panel."),
     ) -> None:
         """Import a review panel's chronology table, then audit it like any case.
 
@@ -48,6 +55,10 @@ def register(app: typer.Typer) -> None:
           auditor import panel.xlsx --inspect
 
           auditor import panel.xlsx --profile panel-profile.yaml --output case.yaml
+
+          auditor import panel.xlsx --profile panel-profile.yaml --review-sheet review.xlsx
+
+          auditor import panel.xlsx --profile panel-profile.yaml --reviewed review.xlsx --output case.yaml
 
           auditor audit case.yaml
         """
@@ -82,10 +93,22 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("the output would overwrite the table being imported", param_hint="--output")
         from tqdm import tqdm
 
+        from ..importing.importer import Review
+        from ..importing.review import read_review_sheet, write_review_sheet
+
+        if review_sheet is not None and review_sheet.suffix.lower() not in (".xlsx", ".docx", ".csv"):
+            raise typer.BadParameter("a review sheet is .xlsx, .docx or .csv", param_hint="--review-sheet")
+        clocks = frozenset(t for v in book.variants if v.check.template in ("within", "lead-time")
+                           for t in v.check.trigger.type)
+        review = Review(read_review_sheet(reviewed, vocabulary) if reviewed is not None else {},
+                        [] if review_sheet is not None else None, clocks)
         shown = sys.stderr.isatty()
         with tqdm(unit="row", disable=not shown, file=sys.stderr) as bar:
             result = import_table(file, mapping, vocabulary, classifier, target, classifier.link_rules,
-                                  on_row=(lambda: bar.update(1)) if shown else None)
+                                  on_row=(lambda: bar.update(1)) if shown else None, review=review)
         report_path = report or target.with_name(target.stem + ".import-report.md")
         write_atomic(report_path, import_report_markdown(result))
+        if review_sheet is not None and review.proposals is not None:
+            write_review_sheet(review_sheet, review.proposals, vocabulary)
+            typer.echo(f"review sheet: {review_sheet} (least certain rows first)", err=True)
         typer.echo(f"{summary_line(result)}; chronology: {target}; report: {report_path}", err=True)

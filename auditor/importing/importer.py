@@ -28,9 +28,11 @@ import yaml
 
 from ..errors import InputError, Problem
 from ..files.writing import atomic_writer
+from ..chronology.model import PANEL
 from ..chronology.vocabulary import Vocabulary
 from .classification import Classifier, LinkRule
 from .profile import ROLES, Profile, column_index, fold, slug
+from .review import Answer, Proposal, propose
 from .tables import Row, iter_rows
 from .written_dates import DateProblem, WrittenDate, parse_written_date
 
@@ -60,6 +62,13 @@ class ImportReport:
     notes: list[Note] = field(default_factory=list)
     scoping: tuple[str, str] = ("", "")
     scoping_from_rows: bool = False
+    # The panel's answers taken from a review sheet, by decision (confirm, correct); the other events are only
+    # the importer's classification, which no person has looked at.
+    reviewed: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def not_looked_at(self) -> int:
+        return self.events - sum(self.reviewed.values())
 
     def count(self, kind: str) -> int:
         return sum(1 for n in self.notes if n.kind == kind)
@@ -78,9 +87,22 @@ class Indexed:
     same: str  # the table's "same event as" cell
 
 
+@dataclass
+class Review:
+    """The review loop's two ends (auditor.importing.review): `answers`, the panel's by table row, win over the
+    classifier; `proposals`, when a list, collects each row's proposal for the review sheet; `clocks`, the event
+    types that start a standard's clock, are checked first."""
+
+    answers: dict[int, Answer] = field(default_factory=dict)
+    proposals: list[Proposal] | None = None
+    clocks: frozenset[str] = frozenset()
+
+
 def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifier: Classifier, output: Path,
-                 link_rules: tuple[LinkRule, ...] = (), on_row: Callable[[], None] | None = None) -> ImportReport:
+                 link_rules: tuple[LinkRule, ...] = (), on_row: Callable[[], None] | None = None,
+                 review: Review | None = None) -> ImportReport:
     report = ImportReport(str(path), profile.table or "(first)", profile.name)
+    review = review or Review()
     rows = iter_rows(path, profile.table)
     header = _header(rows, profile, path, report)
     columns = _columns(profile, header, path)
@@ -88,7 +110,7 @@ def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifie
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         agencies: set[str] = set()
         index = _first_pass(rows, columns, profile, vocabulary, classifier, path, doc_key, report, spool, agencies,
-                            on_row)
+                            on_row, review)
         links = _infer_links(index, link_rules, report)
         same = _same_events(index, report, path)
         case = _case_block(path, profile, doc_key, index, report)
@@ -135,8 +157,9 @@ def _columns(profile: Profile, header: tuple[str, ...], path: Path) -> dict[str,
 
 def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, vocabulary: Vocabulary,
                 classifier: Classifier, path: Path, doc_key: str, report: ImportReport, spool: Any,
-                agencies: set[str], on_row: Callable[[], None] | None) -> list[Indexed]:
+                agencies: set[str], on_row: Callable[[], None] | None, review: Review) -> list[Indexed]:
     """Events to the spool; returns the index in row order and adds each agency seen to `agencies`."""
+    answered: set[int] = set()
     problems: list[Problem] = []
     index: list[Indexed] = []
     seen_text: dict[bytes, int] = {}  # a digest of (date, agency, text): memory for the check, not the text
@@ -179,11 +202,23 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
         event_type = found.type or OTHER
         event_id = _event_id(cell(row, "ref"), row.number, ids)
         ids.add(event_id)
+        if review.proposals is not None:
+            review.proposals.append(propose(row.number, event_id, written, agency_written or agency,
+                                            " ".join(p for p in (text, action) if p), found, event_type,
+                                            review.clocks))
+        attrs, classified_by = found.attrs, list(found.matched)
+        answer = review.answers.get(row.number)
+        if answer is not None:  # the panel's answer wins (auditor.importing.review)
+            answered.add(row.number)
+            report.reviewed[answer.decision] += 1
+            event_type = answer.type or event_type
+            attrs = answer.attrs if answer.attrs is not None else attrs
+            classified_by = [PANEL]
         report.events += 1
         report.types[event_type] += 1
         for message in when.notes:
             report.notes.append(Note(row.number, "date", f"{event_id}: {message}"))
-        if found.type is None:
+        if found.type is None and answer is None:
             report.notes.append(Note(row.number, "unclassified", f"{event_id}: no pattern matched; kept as "
                                      f"'{OTHER}': {_short(text)}"))
         elif given:
@@ -203,9 +238,9 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
             report.notes.append(Note(row.number, "outside-scoping", f"{event_id}: dated {when.as_written!r}, "
                                      "outside the scoping period in the profile"))
         event: dict[str, Any] = {"id": event_id, "date": when.to_chronology(), "agency": agency, "type": event_type}
-        if found.attrs:
-            event["attrs"] = found.attrs
-        event["classified_by"] = list(found.matched)
+        if attrs:
+            event["attrs"] = attrs
+        event["classified_by"] = classified_by
         source: dict[str, Any] = {"document": doc_key}
         if profile.table:
             source["section"] = profile.table
@@ -221,6 +256,9 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
         index.append(Indexed(event_id, event_type, when.earliest, when.latest, row.number, cell(row, "ref"),
                              cell(row, "same_event_as")))
         agencies.add(agency)
+    problems += [Problem(str(path), None, "--reviewed", f"the review sheet answers row {n}, which the table does not "
+                         "have as an event: was it written for another table?")
+                 for n in sorted(set(review.answers) - answered)]
     if problems:
         raise InputError(problems, consequence="nothing was imported; fix the table or the profile and import again")
     if not index:
@@ -247,10 +285,21 @@ def _given_type(written: str, types: frozenset[str], classifier: Classifier) -> 
 
 def _infer_links(index: list[Indexed], rules: tuple[LinkRule, ...],
                  report: ImportReport) -> dict[str, dict[str, str]]:
-    """Each rule links an event to the next event, in date order, of a target type on or after its date."""
+    """Each rule links an event to the next event, in date order, of a target type on or after its date; or, with
+    `nearest: before`, to the latest one on or before it (rows of one day in table order)."""
     links: dict[str, dict[str, str]] = {}
     in_date_order = sorted(index, key=lambda item: item.earliest)  # stable: rows of one day keep table order
     for rule in rules:
+        if rule.nearest == "before":
+            latest: Indexed | None = None
+            for item in in_date_order:
+                if item.type in rule.source and latest is not None:
+                    links.setdefault(item.id, {})[rule.rel] = latest.id
+                    report.notes.append(Note(item.row, "linked", f"{item.id} ({item.type}) linked '{rule.rel}' "
+                                             f"to {latest.id} ({latest.type}), the latest one before it"))
+                if item.type in rule.target:
+                    latest = item
+            continue
         waiting: list[Indexed] = []
         for item in in_date_order:
             if item.type in rule.target:

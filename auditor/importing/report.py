@@ -22,6 +22,7 @@ SECTIONS = (
 
 
 def import_report_markdown(report: ImportReport) -> str:
+    """The report's text (auditor/reports/templates/import-report.md.j2)."""
     start, end = (date.fromisoformat(d).strftime("%d/%m/%Y") for d in report.scoping)
     sections = [(kind, title, [n for n in report.notes if n.kind == kind]) for kind, title in SECTIONS]
     return environment().get_template("import-report.md.j2").render(
@@ -40,4 +41,14 @@ FLAGGED = (
 
 def summary_line(report: ImportReport) -> str:
     flagged = ", ".join(count(n, one, many) for kind, one, many in FLAGGED if (n := report.count(kind)))
-    return f"{report.events} events imported from {report.file} ({flagged or 'nothing flagged'})"
+    return (f"{report.events} events imported from {report.file} ({flagged or 'nothing flagged'}); "
+            f"{looked_at(report)}")
+
+
+def looked_at(report: ImportReport) -> str:
+    """How many rows a person has looked at: the review loop's count."""
+    confirmed, corrected = report.reviewed["confirm"], report.reviewed["correct"]
+    if not confirmed and not corrected:
+        return f"no person has looked at the classification of any of the {report.events} rows"
+    return (f"the panel confirmed {confirmed} and corrected {corrected}; "
+            f"{count(report.not_looked_at, 'row', 'rows')} no person has looked at")

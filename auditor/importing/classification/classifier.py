@@ -31,6 +31,11 @@ class Classification:
     matched: tuple[str, ...]  # ids of the patterns that fired, the type's pattern (or "column") first, then file order
     negated: tuple[str, ...]  # ids of patterns whose phrase was found but negated, in file order
     planned: tuple[str, ...] = ()  # ids of patterns whose phrase was found but only as planned, in file order
+    # For a person checking the row (the review sheet): the words that decided the type, the other types
+    # whose phrases were found and lost to it, and the patterns found only as mentioned, not happening.
+    phrase: str = ""
+    competing: tuple[str, ...] = ()
+    referenced: tuple[str, ...] = ()
 
 
 # --- the classifier ----------------------------------------------------------------------------------
@@ -106,9 +111,11 @@ class Classifier:
         starts = sorted({span[2] for spans in typed.values() for span in spans})
         negated: set[int] = set()
         planned: set[int] = set()
-        occurrences = [self._occurrence(row, patterns[i], span, starts, stops, negated, planned)
+        referenced: set[int] = set()
+        occurrences = [self._occurrence(row, patterns[i], span, starts, stops, negated, planned, referenced)
                        for i, spans in typed.items() for span in spans]
         winner: _Pattern | None = None
+        winning: _Occurrence | None = None
         final_type = given_type
         if final_type is None:  # the best type occurrence: priority, then file order
             best: tuple[int, int] | None = None
@@ -116,14 +123,17 @@ class Classifier:
                 if occ.action is not None and occ.action.type is not None:
                     key = (occ.pattern.priority, -occ.pattern.index)
                     if best is None or key > best:
-                        best, winner, final_type = key, occ.pattern, occ.action.type
+                        best, winner, winning, final_type = key, occ.pattern, occ, occ.action.type
+        competing = sorted({occ.action.type for occ in occurrences if occ.action is not None
+                            and occ.action.type is not None and occ.action.type != final_type})
         others = [i for i in matches if i not in type_set] + [i for i in self._regex_attribute_patterns
                                                                 if i not in barred]
         for i in sorted(set(others)):
             pattern = patterns[i]
             if pattern.for_types is None or final_type in pattern.for_types:
                 for span in self._spans(row, pattern, matches.get(i, ())):
-                    occurrences.append(self._occurrence(row, pattern, span, starts, stops, negated, planned))
+                    occurrences.append(self._occurrence(row, pattern, span, starts, stops, negated, planned,
+                                                        referenced))
         occurrences.sort(key=lambda o: (o.pattern.index, o.start))
         anchors = [o for o in occurrences if o.action is not None and final_type is not None
                    and o.action.type == final_type]
@@ -135,7 +145,9 @@ class Classifier:
         elif winner is not None:
             ids.insert(0, winner.id)
         return Classification(final_type, attrs, tuple(ids), tuple(patterns[i].id for i in sorted(negated)),
-                              tuple(patterns[i].id for i in sorted(planned)))
+                              tuple(patterns[i].id for i in sorted(planned)),
+                              row.text[winning.start:winning.end] if winning is not None else "",
+                              tuple(competing), tuple(patterns[i].id for i in sorted(referenced)))
 
     # -- a row, prepared once --------------------------------------------------------------------------
 
@@ -199,7 +211,7 @@ class Classifier:
         return kept
 
     def _occurrence(self, row: _Row, pattern: _Pattern, span: _Span, type_starts: list[int], stops: list[int],
-                    negated: set[int], planned: set[int]) -> _Occurrence:
+                    negated: set[int], planned: set[int], referenced: set[int]) -> _Occurrence:
         start, end, first, stop, gaps, captured, _ = span
         clause = row.clause(start, end)
         words = row.word_range(*clause)
@@ -219,6 +231,7 @@ class Classifier:
             planned.add(pattern.index)
             action = pattern.planned
         elif context == "referenced":
+            referenced.add(pattern.index)
             action = pattern.referenced
         else:
             action = pattern.positive

@@ -14,11 +14,13 @@ from ...chronology.vocabulary import AttributeDef
 
 @dataclass(frozen=True)
 class LinkRule:
-    """An event of one of `source` types is linked by `rel` to the next event of one of `target` types."""
+    """An event of one of `source` types is linked by `rel` to the next (`nearest: after`) or the latest earlier
+    (`before`) event of one of `target` types."""
 
     rel: str
     source: frozenset[str]
     target: frozenset[str]
+    nearest: str = "after"
 
 
 @dataclass(frozen=True, slots=True)

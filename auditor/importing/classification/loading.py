@@ -122,7 +122,7 @@ class _Compiler(_PhraseText):
                 for j, event_type in enumerate(types):
                     if event_type not in self.vocab.event_type_ids:
                         self.problem(("links", i, key, j), f"unknown event type {event_type!r}")
-            out.append(LinkRule(link.rel, frozenset(link.source), frozenset(link.target)))
+            out.append(LinkRule(link.rel, frozenset(link.source), frozenset(link.target), link.nearest))
         return tuple(out)
 
     # -- patterns -----------------------------------------------------------------------------------------

@@ -80,6 +80,9 @@ class LinkSpec(_Strict):
     rel: str = Field(min_length=1)
     source: list[str] = Field(alias="from", min_length=1)
     target: list[str] = Field(alias="to", min_length=1)
+    # after: the next target on or after the source's date (an invitation for its conference); before: the
+    # latest target on or before it (a DASH for the incident it assesses).
+    nearest: Literal["after", "before"] = "after"
 
 
 class ClassificationFile(_Strict):
