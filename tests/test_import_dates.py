@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -152,6 +153,11 @@ def test_whole_months(text, month):
     ("week commencing 16/05/2016", "2016-05-16", "2016-05-22"), ("w/c 16/05/2016", "2016-05-16", "2016-05-22"),
     ("W/C 16th May 2016", "2016-05-16", "2016-05-22"), ("week beginning 30/12/2016", "2016-12-30", "2017-01-05"),
     ("2016", "2016-01-01", "2016-12-31"), ("in 2016", "2016-01-01", "2016-12-31"),
+    ("early 2012", "2012-01-01", "2012-04-30"), ("mid-2012", "2012-05-01", "2012-08-31"),
+    ("late 2010", "2010-09-01", "2010-12-31"), ("end of 2011", "2011-09-01", "2011-12-31"),
+    ("second half of 2006", "2006-07-01", "2006-12-31"), ("the first half of 2006", "2006-01-01", "2006-06-30"),
+    ("January/February 2012", "2012-01-01", "2012-02-29"), ("late May-early June 2012", "2012-05-21", "2012-06-10"),
+    ("late 2010-2011", "2010-09-01", "2011-12-31"),
     ("22/05/2016 - 25/05/2016", "2016-05-22", "2016-05-25"), ("22/05/2016\u201325/05/2016", "2016-05-22", "2016-05-25"),
     ("22/05/2016 \u2013 25/05/2016", "2016-05-22", "2016-05-25"), ("22/05/2016 to 25/05/2016", "2016-05-22", "2016-05-25"),
     ("22-25/05/2016", "2016-05-22", "2016-05-25"), ("22-25 May 2016", "2016-05-22", "2016-05-25"),
@@ -503,3 +509,13 @@ def test_any_text_gives_an_ordered_date_or_a_date_problem_never_a_crash(text):
     assert result.earliest <= result.latest
     assert (result.time is not None) == (result.precision == "datetime")
     EventDate.model_validate(result.to_chronology())
+
+
+@pytest.mark.parametrize("text, says", [
+    ("07/10", "could be 7 October (the year missing) or July 2010"),
+    ("12/05", "could be 12 May (the year missing) or December 2005"),
+])
+def test_a_day_and_month_that_could_be_a_month_and_year_is_refused(text, says):
+    with pytest.raises(DateProblem, match=re.escape(says)):
+        parse_written_date(text, None, 2012)
+    assert parse_written_date("22/05", None, 2012).earliest == D("2012-05-22")  # 22 is no month: a day

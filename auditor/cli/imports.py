@@ -73,7 +73,12 @@ def register(app: typer.Typer) -> None:
         book = load_rulebook(rules)
         vocabulary = book.vocabulary
         if inspect:
-            tables, proposal = describe(file, vocabulary)
+            from ..files.reading import load_file
+            from ..importing.inspect import known_spellings
+
+            rules_file = classification or Path(book.path) / "classification.yaml"
+            spellings = known_spellings(load_file(rules_file).data) if rules_file.is_file() else {}
+            tables, proposal = describe(file, vocabulary, spellings)
             for table in tables:
                 typer.echo(f"{table.name}: {table.rows} rows", err=True)
                 for row in table.first_rows:

@@ -32,7 +32,7 @@ from ..chronology.model import PANEL
 from ..chronology.vocabulary import Vocabulary
 from .classification import Classifier, LinkRule
 from .profile import ROLES, Profile, column_index, fold, slug
-from .review import Answer, Proposal, propose
+from .review import MEETINGS, Answer, Proposal, propose
 from .tables import Row, iter_rows
 from .written_dates import DateProblem, WrittenDate, parse_written_date
 
@@ -85,6 +85,7 @@ class Indexed:
     row: int
     ref: str
     same: str  # the table's "same event as" cell
+    agency: str = ""
 
 
 @dataclass
@@ -110,7 +111,7 @@ def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifie
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         agencies: set[str] = set()
         index = _first_pass(rows, columns, profile, vocabulary, classifier, path, doc_key, report, spool, agencies,
-                            on_row, review)
+                            on_row, review, len(header))
         links = _infer_links(index, link_rules, report)
         same = _same_events(index, report, path)
         case = _case_block(path, profile, doc_key, index, report)
@@ -157,10 +158,13 @@ def _columns(profile: Profile, header: tuple[str, ...], path: Path) -> dict[str,
 
 def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, vocabulary: Vocabulary,
                 classifier: Classifier, path: Path, doc_key: str, report: ImportReport, spool: Any,
-                agencies: set[str], on_row: Callable[[], None] | None, review: Review) -> list[Indexed]:
+                agencies: set[str], on_row: Callable[[], None] | None, review: Review,
+                header_width: int) -> list[Indexed]:
     """Events to the spool; returns the index in row order and adds each agency seen to `agencies`."""
     answered: set[int] = set()
     problems: list[Problem] = []
+    unmapped: dict[str, list[int]] = {}  # agency spellings the profile lacks, with the rows that use them
+    is_csv = path.suffix.lower() in (".csv", ".txt")
     index: list[Indexed] = []
     seen_text: dict[bytes, int] = {}  # a digest of (date, agency, text): memory for the check, not the text
     ids: set[str] = set()
@@ -181,6 +185,11 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
         if row.is_blank():
             report.blank_rows += 1
             continue
+        if is_csv and any(c.strip() for c in row.cells[header_width:]):
+            problems.append(Problem(str(path), row.number, "", f"row {row.number} has {len(row.cells)} cells but "
+                                    f"the table has {header_width} headings: the cells beyond them would be lost "
+                                    "(a comma inside a cell that is not in quotes?)"))
+            continue
         text = cell(row, "text")
         action = cell(row, "action")
         written, agency_written = cell(row, "date"), cell(row, "agency")
@@ -192,10 +201,11 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
         previous_date, previous = previous, when
         agency = profile.agency_for(agency_written)
         if agency is None:
-            problems.append(Problem(str(path), row.number, "agency",
-                                    f"row {row.number}: agency {agency_written!r} is not in the profile's agencies "
-                                    f"(add a line '{agency_written}: <agency id>')" if agency_written else
-                                    f"row {row.number}: no agency, and the profile has no default_agency"))
+            if agency_written:
+                unmapped.setdefault(agency_written, []).append(row.number)
+            else:
+                problems.append(Problem(str(path), row.number, "agency",
+                                        f"row {row.number}: no agency, and the profile has no default_agency"))
             continue
         given = _given_type(cell(row, "type"), types, classifier)
         found = classifier.classify(" ".join(p for p in (text, action) if p), agency, given)
@@ -254,8 +264,13 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
             event["analysis"] = cell(row, "analysis")
         spool.write(json.dumps(event, ensure_ascii=False) + "\n")
         index.append(Indexed(event_id, event_type, when.earliest, when.latest, row.number, cell(row, "ref"),
-                             cell(row, "same_event_as")))
+                             cell(row, "same_event_as"), agency))
         agencies.add(agency)
+    for spelling, numbers in unmapped.items():  # one problem per spelling, naming the profile line to add
+        shown = ", ".join(str(n) for n in numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+        problems.append(Problem(str(path), numbers[0], "agency",
+                                f"agency {spelling!r} (row{'s' if len(numbers) > 1 else ''} {shown}) is not in the "
+                                f"profile's agencies: add a line under `agencies:`, '{spelling}: <agency id>'"))
     problems += [Problem(str(path), None, "--reviewed", f"the review sheet answers row {n}, which the table does not "
                          "have as an event: was it written for another table?")
                  for n in sorted(set(review.answers) - answered)]
@@ -337,7 +352,26 @@ def _same_events(index: list[Indexed], report: ImportReport,
         row = next(item.row for item in index if item.id == event_id)
         report.notes.append(Note(row, "same-event", f"{event_id} records the same event as {', '.join(sorted(others))}; "
                                  "each reading is audited"))
+    _propose_same_events(index, same, report)
     return {k: sorted(v) for k, v in same.items()}
+
+
+SAME_MEETING_DAYS = 31  # two agencies' records of one meeting are seldom further apart than this
+
+
+def _propose_same_events(index: list[Indexed], same: dict[str, set[str]], report: ImportReport) -> None:
+    """Two rows from different agencies recording a meeting of the same kind within a month of each other may be
+    one meeting recorded twice (the police's and children's social care's strategy discussion of one day or
+    another): proposed in the report, never assumed, as a wrong merge would hide a meeting that was held."""
+    meetings = [item for item in index if item.type in MEETINGS]
+    for i, a in enumerate(meetings):
+        for b in meetings[i + 1:]:
+            if a.type == b.type and a.agency != b.agency and b.id not in same.get(a.id, ()) \
+                    and abs((b.earliest - a.earliest).days) <= SAME_MEETING_DAYS:
+                report.notes.append(Note(b.row, "same-event-proposal", (
+                    f"{a.id} (row {a.row}, {a.agency}) and {b.id} (row {b.row}, {b.agency}) may record the same "
+                    f"{b.type.replace('-', ' ')}: if so, give one row the other's reference in the table's same-event "
+                    "column (or `same_event_as` in the chronology), and each reading is audited")))
 
 
 def _case_block(path: Path, profile: Profile, doc_key: str, index: list[Indexed],

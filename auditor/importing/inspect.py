@@ -2,12 +2,15 @@
 
 The proposal is a starting point written for a person to finish: columns are
 matched by common headings, and each agency spelling found in the first rows is
-matched against the vocabulary's names and abbreviations, or left as `null` with a
-comment asking for the agency id.
+matched against the vocabulary's names and abbreviations and the classification
+rules' spellings (`agency_mentions`: "WMP", "health visitor"), then against the
+nearest of those (difflib: "Helth Visiting" is probably health visiting, and the
+proposal says to check it), or left as `null` with a comment asking for the id.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -34,10 +37,21 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 SAMPLE_ROWS = 200  # rows read for agency spellings
 
 
-def describe(path: Path, vocabulary: Vocabulary | None = None) -> tuple[list[TableInfo], str]:
+def describe(path: Path, vocabulary: Vocabulary | None = None,
+             spellings: dict[str, str] | None = None) -> tuple[list[TableInfo], str]:
+    """`spellings`: folded agency spellings a panel uses, with their ids (`known_spellings`)."""
     tables = list_tables(path)
     best = max(tables, key=_score, default=None)
-    return tables, "" if best is None else propose(path, best, vocabulary)
+    return tables, "" if best is None else propose(path, best, vocabulary, spellings)
+
+
+def known_spellings(classification: dict[str, Any]) -> dict[str, str]:
+    """The classification rules' `agency_mentions` as folded spellings ("health visitor*" is "health visitor")."""
+    out: dict[str, str] = {}
+    for agency, written in (classification.get("agency_mentions") or {}).items():
+        for spelling in written or []:
+            out.setdefault(fold(str(spelling).rstrip("*#")), agency)
+    return out
 
 
 def _score(table: TableInfo) -> int:
@@ -71,7 +85,8 @@ def _match_columns(header: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
-def propose(path: Path, table: TableInfo, vocabulary: Vocabulary | None = None) -> str:
+def propose(path: Path, table: TableInfo, vocabulary: Vocabulary | None = None,
+            aliases: dict[str, str] | None = None) -> str:
     header = _header_row(table)
     columns = _match_columns(header.cells) if header is not None else {}
     spellings: list[str] = []
@@ -82,7 +97,18 @@ def propose(path: Path, table: TableInfo, vocabulary: Vocabulary | None = None) 
                 break
             if row.number > header.number and at < len(row.cells) and row.cells[at] and row.cells[at] not in spellings:
                 spellings.append(row.cells[at])
-    known = _agency_names(vocabulary) if vocabulary is not None else {}
+    known = {**(aliases or {}), **(_agency_names(vocabulary) if vocabulary is not None else {})}
+    mapped: dict[str, str | None] = {}
+    near: list[str] = []
+    for spelling in spellings:
+        agency = known.get(fold(spelling))
+        if agency is None:
+            close = difflib.get_close_matches(fold(spelling), list(known), n=1, cutoff=0.8) or _within(spelling, known)
+            if close:
+                agency = known[close[0]]
+                near.append(f"# {spelling!r} is mapped to {agency} as the nearest known spelling ({close[0]!r}): "
+                            "check it.")
+        mapped[spelling] = agency
     profile: dict[str, Any] = {
         "name": slug(path.stem) or "profile",
         "description": f"Proposed by auditor import --inspect from {path.name}; check every line.",
@@ -91,16 +117,24 @@ def propose(path: Path, table: TableInfo, vocabulary: Vocabulary | None = None) 
         profile["table"] = table.name
     profile["header_row"] = header.number if header is not None else 1
     profile["columns"] = {role: columns[role] for role in HEADINGS if role in columns}
-    profile["agencies"] = {s: known.get(fold(s)) for s in spellings}
+    profile["agencies"] = mapped
     profile["case"] = {"id": slug(path.stem) or "import", "jurisdiction": "england",
                        "facts": {"domestic_abuse": True}}
     text = yaml.safe_dump(profile, sort_keys=False, allow_unicode=True, width=100)
     missing = [role for role in ("date", "text", "agency") if role not in columns]
     notes = ["# A proposed import profile. Agencies mapped to null need an agency id from rules/vocabulary.yaml."]
+    notes += near
     if missing:
         notes.append(f"# No column was recognised for: {', '.join(missing)}. Name them under columns.")
     notes.append("# case.facts: set what is known of the whole case (domestic_abuse shown as an example).")
     return "\n".join(notes) + "\n" + text
+
+
+def _within(spelling: str, known: dict[str, str]) -> list[str]:
+    """The longest known spelling that is a run of whole words of this one ("BCC CSC" holds "csc")."""
+    words = f" {fold(spelling)} "
+    inside = [k for k in known if len(k) >= 3 and f" {k} " in words]
+    return sorted(inside, key=lambda k: (-len(k), k))[:1]
 
 
 def _agency_names(vocabulary: Vocabulary) -> dict[str, str]:

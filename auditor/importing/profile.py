@@ -81,9 +81,16 @@ def slug(text: str) -> str:
     return _NOT_ID.sub("-", text).strip("-.").lower()
 
 
+# Curly and straight apostrophes, and every dash, are one character each to a reader: "Women’s Aid" is "Women's
+# Aid", and "A–E" is "A-E" (Word and Excel change them as people type).
+_SAME_CHARACTER = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u2013": "-",
+                                 "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-", "\u2212": "-"})
+
+
 def fold(text: str) -> str:
-    """Headings and agency names compared as people mean them: case, spacing and full stops ignored."""
-    return " ".join(text.replace(".", " ").lower().split())
+    """Headings and agency names compared as people mean them: case, spacing, full stops, and the kind of
+    apostrophe or dash ignored."""
+    return " ".join(text.translate(_SAME_CHARACTER).replace(".", " ").lower().split())
 
 
 def load_profile(path: Path | str, vocabulary: Vocabulary) -> Profile:

@@ -16,6 +16,7 @@ SECTIONS = (
     ("outside-scoping", "Rows dated outside the scoping period"),
     ("date", "Dates read with a caveat"),
     ("same-event", "Rows recording the same event"),
+    ("same-event-proposal", "Rows that may record the same meeting (check, and say so in the table)"),
     ("linked", "Links inferred between rows"),
     ("type-from-column", "Types taken from the table's own type column"),
 )

@@ -25,11 +25,14 @@ How dates are read (the import report relies on these being stable):
 * A month and year ("May 2016", "05/2016" with a four-digit year) is a calendar
   month. d/m without a year ("22/05", "5/16") is a day and month with the year
   missing, so "5/16" is refused (there is no month 16) rather than read as May
-  2016, and "May 16" is refused as it could be 16 May or May 2016. With the month
+  2016, and "07/10" is refused because it could be 7 October or July 2010, and "May 16" is refused as it could be 16 May or May 2016. With the month
   named and a four-digit year, either order is read ("May 22, 2016"): the name
   leaves nothing to guess.
 * Parts of a month: early / beginning of / start of are days 1-10; mid / middle of
   are days 11-20; late / end of run from day 21 to the last day of the month.
+* Parts of a year: early (beginning, start) 2012 is January-April, mid 2012 May-August,
+  late (end of) 2012 September-December; the first half of 2006 is January-June, the
+  second half July-December.
 * Seasons are meteorological, as the Met Office counts them: spring is March-May,
   summer June-August, autumn September-November. "winter 2016" is refused because
   panels use it both for December 2015-February 2016 and for December 2016-February

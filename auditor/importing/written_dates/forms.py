@@ -34,6 +34,10 @@ _PART_OF_MONTH = re.compile(r"^(?P<part>early|beginning of|start of|mid|middle o
                             r"(?P<mon>[a-z]+)\.?(?:\s+(?P<y>\d{4}|'\d{2}))?$")
 _PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10),
           "mid": (11, 20), "middle of": (11, 20), "late": (21, 31), "end of": (21, 31)}
+_PART_OF_YEAR = re.compile(r"^(?:the\s+)?(?P<part>early|beginning of|start of|mid|middle of|late|end of|"
+                           r"first half of|second half of)\s+(?P<y>\d{4})$")
+_YEAR_PARTS = {"early": (1, 4), "beginning of": (1, 4), "start of": (1, 4), "mid": (5, 8), "middle of": (5, 8),
+               "late": (9, 12), "end of": (9, 12), "first half of": (1, 6), "second half of": (7, 12)}
 _SEASON = re.compile(r"^(?P<season>spring|summer|autumn|winter)"
                      r"(?:\s+(?P<y>\d{4}|'\d{2})(?:\s*[/-]\s*(?P<y2>\d{4}|\d{2}))?)?$")
 _SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9}
@@ -85,6 +89,11 @@ def _read_day_month(s: str, ctx: _Context, year_hint: int | None) -> _Reading | 
         return None
     day, month = int(found["d"]), int(found["m"])
     _check_month(month, ctx)  # before asking for a year, so "5/16" fails for the right reason
+    if 1 <= day <= 12:  # "07/10": 7 October with the year missing, or July 2010? Neither is read on a guess.
+        year = month + (2000 if month < _CENTURY_PIVOT else 1900)
+        raise ctx.problem(f"could be {day} {_MONTH_NAMES[month - 1]} (the year missing) or "
+                          f"{_MONTH_NAMES[day - 1]} {year}; write the day, month and year (dd/mm/yyyy), or the "
+                          "month and year in words")
     return _one_day(_real_day(day, month, ctx.missing_year(year_hint), ctx))
 
 
@@ -126,6 +135,17 @@ def _read_part_of_month(s: str, ctx: _Context, year_hint: int | None) -> _Readin
     year = _year(found["y"], ctx) if found["y"] else ctx.missing_year(year_hint)
     first, last = _PARTS[found["part"]]
     return _Reading(date(year, month, first), date(year, month, 1) + relativedelta(day=last), "range")  # clamps
+
+
+def _read_part_of_year(s: str, ctx: _Context, year_hint: int | None) -> _Reading | None:
+    """"early 2012" (January-April), "mid 2012" (May-August), "late 2012" (September-December), "the first or
+    second half of 2006"; beginning and end of a year are its early and late parts."""
+    found = _PART_OF_YEAR.match(s)
+    if found is None:
+        return None
+    year = _year(found["y"], ctx)
+    first, last = _YEAR_PARTS[found["part"]]
+    return _Reading(date(year, first, 1), _last_day(date(year, last, 1)), "range")
 
 
 def _read_season(s: str, ctx: _Context, year_hint: int | None) -> _Reading | None:
@@ -176,7 +196,8 @@ def _read_number(s: str, ctx: _Context, year_hint: int | None) -> _Reading | Non
 
 _SINGLE_FORMS: tuple[_Family, ...] = (
     _read_iso, _read_year_first, _read_numeric_day, _read_numeric_month, _read_day_month, _read_named_day,
-    _read_month_first, _read_part_of_month, _read_season, _read_week_commencing, _read_named_month, _read_number,
+    _read_month_first, _read_part_of_year, _read_part_of_month, _read_season, _read_week_commencing,
+    _read_named_month, _read_number,
 )
 
 

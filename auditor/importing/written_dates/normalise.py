@@ -13,8 +13,10 @@ _HYPHENS = re.compile("[\u2010\u2011]")  # Unicode hyphens: the same as "-"
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 _SPACED_HYPHEN = re.compile(r"\s+-\s*|\s*-\s+")
 _COMPACT_DAYS = re.compile(r"^(?P<a>\d{1,2})-(?=\d{1,2}(?:[/.]\d|\s+[a-z]))")  # 22-25/05/2016, 22-25 May
-_COMPACT_WORDS = re.compile(r"^(?P<a>[a-z]+)\.?-(?P<b>[a-z]+)\b")  # May-June 2016
+_COMPACT_WORDS = re.compile(r"^(?P<a>[a-z]+)\.?[-/](?P<b>[a-z]+)\b")  # May-June 2016, January/February 2012
 _COMPACT_YEARS = re.compile(r"^(?P<a>\d{4})-(?P<b>\d{4})$")  # 2015-2016
+_PART_YEARS = re.compile(r"^(?P<part>(?:early|mid|late)\s+)(?P<a>\d{4})-(?P<b>\d{4})$")  # late 2010-2011
+_MONTH_THEN_PART = re.compile(r"\b(?P<a>[a-z]+)\.?-(?P<b>early|mid|late|beginning|start|end)\b")  # late May-early June
 
 
 def _normalise(text: str) -> str:
@@ -33,15 +35,18 @@ def _normalise(text: str) -> str:
 
 
 def _spread_compact_range(s: str) -> str:
-    """Write "22-25 May", "May-June" and "2015-2016" with a spaced dash, as the range forms expect.
+    """Write "22-25 May", "May-June", "January/February", "2015-2016", "late 2010-2011" and "late May-early June"
+    with a spaced dash, as the range forms expect.
 
     Done after the uncertainty marks and weekday are off, because these forms are anchored at the start.
     """
     s = _COMPACT_DAYS.sub(r"\g<a> - ", s)
     s = _COMPACT_YEARS.sub(r"\g<a> - \g<b>", s)
+    s = _PART_YEARS.sub(r"\g<part>\g<a> - \g<b>", s)
+    s = _MONTH_THEN_PART.sub(lambda m: f"{m['a']} - {m['b']}" if _month_word(m["a"]) else m[0], s)
     words = _COMPACT_WORDS.match(s)
     if words and _month_word(words["a"]) and _month_word(words["b"]):
-        s = f"{words['a']} - {s[words.end('a'):].lstrip('.-')}"
+        s = f"{words['a']} - {s[words.end('a'):].lstrip('.-/')}"
     return s
 
 
