@@ -73,7 +73,7 @@ def test_json_is_valid_and_records_versions(result):
     from auditor.reports import render
 
     data = json.loads(render(result, "json"))
-    assert data["meta"]["rulebook_version"].startswith("0.1.0+")
+    assert data["meta"]["rulebook_version"].startswith("0.2.0+")
     assert data["summary"]["breach"] >= 3
 
 
