@@ -43,18 +43,8 @@ class RulebookData:
         self.anchor = {v.key: getattr(v.check, "anchor", "each") for v in rulebook.variants}
         self.pairing = {v.key: pairing_of(v.check) for v in rulebook.variants}
         self.accumulation = {v.key: getattr(v.check, "accumulation", None) for v in rulebook.variants}
-        self._rules = [rule for rule in rulebook.rules.values() if rule.learning]
-        self._learning: dict[str | None, dict[str, str]] = {}
         self.before_their_link = rulebook.vocabulary.before_their_link
         self._derived: dict[str, Any] = {}
-
-    def learning_in(self, area: str | None) -> dict[str, str]:
-        """The rules whose findings are practice learning in a case of this area, each with its review."""
-        found = self._learning.get(area)
-        if found is None:
-            found = self._learning[area] = {rule.id: rule.learning_for(area) for rule in self._rules
-                                            if rule.learning_for(area)}
-        return found
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
         """Something else worked out once per rulebook (the compact layout's citation index), kept here so that

@@ -95,10 +95,10 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         if rule_id not in judged:
             findings.append(not_applicable_finding(rulebook, rule_id, chron.case.jurisdiction, chron.case.area,
                                                    chron.case.scoping.end))
-    lessons = data.learning_in(chron.case.area)
-    if lessons:  # a not-applicable finding is marked already (prepared._not_applicable_fields)
-        findings = [f.model_copy(update={"learning": lessons[f.rule_id]}) if f.rule_id in lessons
-                    and not f.learning else f for f in findings if learning or f.rule_id not in lessons]
+    # Each finding says already whether it is practice learning here (Rule.learning_for, where it is built).
+    left_out = not learning and any(f.learning for f in findings)
+    if left_out:
+        findings = [f for f in findings if not f.learning]
     meta = {
         "auditor_version": __version__,
         "engine": matcher.name,
@@ -108,7 +108,7 @@ def audit(chron: Chronology, rulebook: Rulebook, matcher: Matcher, engine_versio
         "input_sha256": input_digest,
         "case_id": chron.case.id,
     }
-    if lessons and not learning:
+    if left_out:
         meta["learning"] = "left out"
     return AuditResult(chron, findings, meta, [describe(c, chron, names) for c in conflicting],
                        kept if trace else None)
@@ -177,7 +177,7 @@ def _single(rule_id: str, group: str, v: Verdict, chron: Chronology, data: Ruleb
         edition=variant.edition, in_force=data.in_force[variant.key], local=any([variant.local]),
         citations=list(variant.cites), evidence=evidence, editions=[data.applied[variant.key]],
         figures=v.figures, depends_on=[], searched=v.searched,
-        trigger_date=v.trigger.date.earliest.date().isoformat(),
+        trigger_date=v.trigger.date.earliest.date().isoformat(), learning=rule.learning_for(chron.case.area),
     )
 
 
@@ -237,6 +237,7 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
         editions=list(editions.values()),
         figures=worst.figures, depends_on=alternatives, searched=worst.searched,
         trigger_date=min(v.trigger.date.earliest for _, v in items).date().isoformat(),
+        learning=rule.learning_for(chron.case.area),
     )
 
 

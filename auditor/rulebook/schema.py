@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
@@ -73,7 +73,7 @@ class Limit(_Strict):
 
 
 Verified = Literal["primary", "secondary", "no"]
-VERIFIED_LEVELS: tuple[str, ...] = ("primary", "secondary", "no")
+VERIFIED_LEVELS: tuple[str, ...] = get_args(Verified)
 
 
 class Citation(_Strict):
