@@ -22,7 +22,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
@@ -32,14 +32,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from ..files.writing import stable_zip
+from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip
 from ..reports.render import LIMITS
 from ..status import DISPLAY_ORDER, JUDGED, Status
 from .page import READING, STATUS_MEANING
 from .writers import safe_cell, views
 
-FIXED_TIME = datetime(2000, 1, 1)  # the document's created/modified properties: nothing is taken from the clock
-ZIP_STAMP = (1980, 1, 1, 0, 0, 0)  # zip's epoch
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, header included
 MAX_TEXT = 32_767  # Excel's characters per cell
 # Characters XML 1.0 (and so Excel) cannot hold: C0 controls other than tab, newline and return; lone surrogates;
@@ -105,7 +103,7 @@ def board_workbook(data: dict[str, Any]) -> bytes:
     wb = Workbook(write_only=True)
     wb.properties.creator = "auditor"
     wb.properties.title = "Board pack"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_TIME
     _summary(wb.create_sheet("Summary"), data, [s for s in SHEETS if s[0] in views_])
     matrix_ws, styles = _matrix_sheet(wb, data, views_["matrix"][0])
     for name, title, _, frozen in SHEETS[1:]:
@@ -358,4 +356,4 @@ def _stable_package(data: bytes, matrix_path: str, matrix_rows: Iterable[str]) -
         stream.write("".join(chunk).encode("utf-8"))
         stream.write(xml[cut:].encode("utf-8"))
 
-    return stable_zip(data, ZIP_STAMP, stream={matrix_path: matrix})
+    return stable_zip(data, ZIP_EPOCH, stream={matrix_path: matrix})

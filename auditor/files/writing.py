@@ -6,6 +6,7 @@ import io
 import os
 import tempfile
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from contextlib import contextmanager
 from typing import IO, Any, Callable, Iterator
@@ -167,6 +168,12 @@ def _link_unnamed(fd: int, folder: int, name: str) -> str:
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name beside {name}")
+
+
+# What a reproducible Office package says of time: its created/modified properties, and each zip entry's stamp
+# (zip's epoch). Nothing is taken from the clock, so equal inputs give equal bytes.
+FIXED_DOCUMENT_TIME = datetime(2000, 1, 1)
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def stable_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], compresslevel: int | None = None,

@@ -208,14 +208,14 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
                                         f"row {row.number}: no agency, and the profile has no default_agency"))
             continue
         given = _given_type(cell(row, "type"), types, classifier)
-        found = classifier.classify(" ".join(p for p in (text, action) if p), agency, given)
+        row_text = " ".join(p for p in (text, action) if p)
+        found = classifier.classify(row_text, agency, given)
         event_type = found.type or OTHER
         event_id = _event_id(cell(row, "ref"), row.number, ids)
         ids.add(event_id)
         if review.proposals is not None:
-            review.proposals.append(propose(row.number, event_id, written, agency_written or agency,
-                                            " ".join(p for p in (text, action) if p), found, event_type,
-                                            review.clocks))
+            review.proposals.append(propose(row.number, event_id, written, agency_written or agency, row_text,
+                                            found, event_type, review.clocks))
         attrs, classified_by = found.attrs, list(found.matched)
         answer = review.answers.get(row.number)
         if answer is not None:  # the panel's answer wins (auditor.importing.review)

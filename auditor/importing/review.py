@@ -19,14 +19,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..chronology.vocabulary import Vocabulary
 from ..errors import InputError, Problem
 from ..files.cells import safe_cell
-from ..files.writing import stable_zip, write_atomic
+from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip, write_atomic
 from .classification import Classification
 
 DECISIONS = ("confirm", "correct")
@@ -38,8 +37,6 @@ HEADER = PROPOSED + ANSWERS
 # Meeting types: a row can name one without it happening ("preparing for an ICPC").
 MEETINGS = frozenset({"strategy-discussion", "initial-child-protection-conference",
                       "review-child-protection-conference", "core-group-meeting", "marac-meeting"})
-_FIXED_TIME = datetime(2000, 1, 1)
-_ZIP_STAMP = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -189,14 +186,15 @@ def _workbook(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     wb = Workbook()
     wb.properties.creator = "auditor"
     wb.properties.title = "Import review sheet"
-    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_TIME
     ws = wb.active
     ws.title = "Review"
     ws.append(list(HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for p in ordered:
-        ws.append([safe_cell(v) for v in _line(p)])
+    lines = [_line(p) for p in ordered]
+    for line in lines:
+        ws.append([safe_cell(v) for v in line])
     answer = PatternFill("solid", fgColor="FFF4CC")
     first_answer = len(PROPOSED) + 1
     for row in ws.iter_rows(min_row=2, min_col=first_answer, max_col=len(HEADER)):
@@ -210,9 +208,9 @@ def _workbook(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     # Row heights from the longest wrapped cell (Excel and LibreOffice do not grow a row that openpyxl wrote).
-    for number, p in enumerate(ordered, start=2):
-        lines = max(-(-len(str(v)) // max(1, int(widths[chr(ord("A") + i)] * 1.1))) for i, v in enumerate(_line(p)))
-        ws.row_dimensions[number].height = 15 * max(1, lines)
+    for number, line in enumerate(lines, start=2):
+        wrapped = max(-(-len(str(v)) // max(1, int(widths[chr(ord("A") + i)] * 1.1))) for i, v in enumerate(line))
+        ws.row_dimensions[number].height = 15 * max(1, wrapped)
     ws.freeze_panes = "F2"
     ws.page_setup.orientation = "landscape"  # printed for a panel meeting: every column on one page's width
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -238,7 +236,7 @@ def _workbook(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()  # not wb.save(), which stamps the modified date from the clock
-    return stable_zip(raw.getvalue(), _ZIP_STAMP)
+    return stable_zip(raw.getvalue(), ZIP_EPOCH)
 
 
 def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
@@ -275,10 +273,10 @@ def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     core.author = core.last_modified_by = "auditor"
     core.title = "Import review sheet"
     core.revision = 1
-    core.created = core.modified = _FIXED_TIME
+    core.created = core.modified = FIXED_DOCUMENT_TIME
     raw = io.BytesIO()
     doc.save(raw)
-    return stable_zip(raw.getvalue(), _ZIP_STAMP, compresslevel=9)
+    return stable_zip(raw.getvalue(), ZIP_EPOCH, compresslevel=9)
 
 
 # -- reading ------------------------------------------------------------------------------------------------
