@@ -68,6 +68,7 @@ HEADINGS = {
     "departure_rate_before": "Departure rate before", "departure_rate_now": "Departure rate now",
     "judged_before": "Judgements before", "judged_now": "Judgements now", "failure": "Failure",
     "problem": "Problem", "change": "Change in departure rate (percentage points)",
+    "practice learning from": "Practice learning from",
 }
 
 SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen columns
