@@ -519,3 +519,24 @@ def test_a_day_and_month_that_could_be_a_month_and_year_is_refused(text, says):
     with pytest.raises(DateProblem, match=re.escape(says)):
         parse_written_date(text, None, 2012)
     assert parse_written_date("22/05", None, 2012).earliest == D("2012-05-22")  # 22 is no month: a day
+
+
+@pytest.mark.parametrize("text, earliest, latest, word", [
+    ("2003 onwards", "2003-01-01", "2003-12-31", "onwards"),
+    ("since 2003", "2003-01-01", "2003-12-31", "since"),
+    ("from March 2010", "2010-03-01", "2010-03-31", "from"),
+    ("2008-present", "2008-01-01", "2008-12-31", "present"),
+    ("2008 \u2013 ongoing", "2008-01-01", "2008-12-31", "ongoing"),
+    ("05/06/2012 onwards", "2012-06-05", "2012-06-05", "onwards"),
+])
+def test_an_open_ended_date_is_when_the_row_began_and_says_so(text, earliest, latest, word):
+    result = parse_written_date(text)
+    assert (result.earliest, result.latest) == (D(earliest), D(latest))
+    assert result.as_written == text
+    assert any(f'"{word}": read as when it began' in note for note in result.notes)
+
+
+@pytest.mark.parametrize("text", ["onwards", "since", "2008 present", "since 05/06/2012 10:30"])
+def test_an_open_end_alone_or_with_a_time_is_refused(text):
+    with pytest.raises(DateProblem):
+        parse_written_date(text)

@@ -56,6 +56,8 @@ How dates are read (the import report relies on these being stable):
   month or year after the row above's latest day.
 * A written weekday must agree with a single day. With a range it must fall inside
   the range, and is noted; it never narrows the range.
+* Open ends ("2003 onwards", "since 2003", "from March 2010", "2008 - ongoing"): the row is something that
+  began then and went on, so its date is when it began, with a note; it cannot carry a time.
 * Times: 24-hour times are read literally (2.30 is 02:30; write 2.30pm or 14:30 for
   the afternoon); 12-hour times need am or pm. "Midnight" is refused because it
   could be the start or the end of the day. A time needs a single day.
@@ -78,7 +80,7 @@ from dateutil.relativedelta import relativedelta
 
 from .forms import _ISO_DAY, _read_range, _read_single
 from .model import DateProblem, Precision, WrittenDate, _last_day
-from .normalise import _normalise, _spread_compact_range, _strip_markers
+from .normalise import _normalise, _spread_compact_range, _strip_markers, _strip_open_end
 from .reading import _Context, _describe, _human, _NoMatch, _Reading
 from .relative import _read_relative
 from .times import _TRAILING_TIME, _clock, parse_written_time
@@ -173,7 +175,8 @@ def parse_written_date(text: str, previous: WrittenDate | None = None, default_y
     if not original:
         raise DateProblem("no date: the cell is empty")
     ctx = _Context(original, previous, default_year)
-    s, marker, weekday = _strip_markers(_normalise(original), ctx)
+    s, open_end = _strip_open_end(_normalise(original))
+    s, marker, weekday = _strip_markers(s, ctx)
     if not s:
         raise ctx.problem("there is no date, only a weekday or an uncertainty mark")
     s = _spread_compact_range(s)
@@ -205,6 +208,11 @@ def parse_written_date(text: str, previous: WrittenDate | None = None, default_y
                           f"({_describe(previous.earliest, previous.latest)}); write the year")
     if marker is not None:
         reading = _widen(reading, marker, ctx)
+    if open_end is not None:
+        if reading.time is not None:
+            raise ctx.problem(f'"{open_end}" says the row went on from its date, so it cannot carry a time')
+        ctx.note(f'"{open_end}": read as when it began ({_describe(reading.earliest, reading.latest)}); '
+                 f"the row went on after that")
 
     return WrittenDate(earliest=reading.earliest, latest=reading.latest, precision=_precision(reading),
                        as_written=original, time=reading.time, notes=tuple(ctx.notes))

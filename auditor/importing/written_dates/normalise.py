@@ -57,6 +57,19 @@ _UNCERTAIN_AFTER = re.compile(r"\s*(?P<marker>\?|\((?:\?|approx\.?|approximately
 _WEEKDAY_BEFORE = re.compile(rf"^(?P<day>{_alternatives(_WEEKDAYS)})\b\.?\s*")
 _WEEKDAY_IN_BRACKETS = re.compile(rf"\s*\((?P<day>{_alternatives(_WEEKDAYS)})\.?\)\s*")
 _FILLER_BEFORE = re.compile(r"^(?:on|in|during|some ?time in)\s+")
+# An open end: "2003 onwards", "since 2003", "from March 2010", "2008 - ongoing". The row is something that
+# began then and went on; its date is when it began, and a note says so.
+_OPEN_BEFORE = re.compile(r"^(?P<marker>since|from)\s+")
+_OPEN_AFTER = re.compile(r"(?:\s*-\s*|\s+)(?P<marker>onwards?|ongoing|to date|to present|(?<=-)\s*present)$")
+
+
+def _strip_open_end(s: str) -> tuple[str, str | None]:
+    """Take off the words that say a row went on from its date ("onwards", "since"): see `_OPEN_BEFORE`."""
+    for pattern in (_OPEN_BEFORE, _OPEN_AFTER):
+        found = pattern.search(s)
+        if found and (s[:found.start()] + s[found.end():]).strip():
+            return (s[:found.start()] + s[found.end():]).strip(), found["marker"].strip()
+    return s, None
 
 
 def _strip_markers(s: str, ctx: _Context) -> tuple[str, str | None, int | None]:
