@@ -169,3 +169,55 @@ def test_a_formula_in_the_table_stays_text_in_the_sheet(tmp_path):
         assert done.returncode == 0, done.stderr
         text = _rows(tmp_path / f"r{suffix}")[1][HEADER.index("text")]
         assert text.startswith("'=HYPERLINK" if suffix != ".docx" else "=HYPERLINK")  # Word runs no formulas
+
+
+VERBATIM = ROOT / "fixtures" / "import" / "verbatim"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".docx", ".xlsx"])
+def test_the_sheet_asks_about_one_meeting_recorded_twice_and_reads_the_answer(tmp_path, suffix):
+    table, profile = VERBATIM / "bdhr-review-table.csv", VERBATIM / "bdhr-review-profile.yaml"
+    sheet = tmp_path / f"review{suffix}"
+    done = cli("import", str(table), "--profile", str(profile), "--output", str(tmp_path / "a.yaml"),
+               "--review-sheet", str(sheet))
+    assert done.returncode == 0, done.stderr
+    rows = {r[0]: dict(zip(HEADER, r)) for r in _rows(sheet)[1:]}
+    # Police and children's social care each recorded a strategy discussion, 22 days apart: the sheet asks.
+    assert "the same meeting as row 87?" in rows["86"]["check first because"]
+    at = {name: i for i, name in enumerate(HEADER)}
+    if suffix == ".csv":
+        lines = _rows(sheet)
+        for line in lines[1:]:
+            if line[0] == "86":
+                line[at["decision"]], line[at["same event as"]] = "confirm", "87"
+        with open(sheet, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(lines)
+    elif suffix == ".docx":
+        doc = Document(str(sheet))
+        for row in doc.tables[0].rows[1:]:
+            if row.cells[0].text == "86":
+                row.cells[at["decision"]].text, row.cells[at["same event as"]].text = "confirm", "87"
+        doc.save(str(sheet))
+    else:
+        wb = load_workbook(sheet)
+        for row in wb["Review"].iter_rows(min_row=2):
+            if str(row[0].value) == "86":
+                row[at["decision"]].value, row[at["same event as"]].value = "confirm", "87"
+        wb.save(sheet)
+    done = cli("import", str(table), "--profile", str(profile), "--output", str(tmp_path / "b.yaml"),
+               "--reviewed", str(sheet))
+    assert done.returncode == 0, done.stderr
+    events = {e["id"]: e for e in yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))["events"]}
+    assert events["R86"]["same_event_as"] == ["R87"] and events["R87"]["same_event_as"] == ["R86"]
+
+
+def test_a_same_event_answer_without_a_decision_is_refused(tmp_path):
+    sheet = tmp_path / "review.csv"
+    _import(tmp_path, "--review-sheet", str(sheet))
+    rows = _rows(sheet)
+    rows[1][HEADER.index("same event as")] = "3"
+    with open(sheet, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    done, case = _import(tmp_path, "--reviewed", str(sheet), name="reviewed.yaml")
+    assert done.returncode == 2 and not case.exists()
+    assert ": decision: same event as is filled in" in done.stderr

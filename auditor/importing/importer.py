@@ -19,7 +19,7 @@ import json
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -113,7 +113,7 @@ def import_table(path: Path, profile: Profile, vocabulary: Vocabulary, classifie
         index = _first_pass(rows, columns, profile, vocabulary, classifier, path, doc_key, report, spool, agencies,
                             on_row, review, len(header))
         links = _infer_links(index, link_rules, report)
-        same = _same_events(index, report, path)
+        same = _same_events(index, report, path, review)
         case = _case_block(path, profile, doc_key, index, report)
         case["agencies"] = sorted(agencies)
         spool.seek(0)
@@ -218,7 +218,9 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
                                             found, event_type, review.clocks))
         attrs, classified_by = found.attrs, list(found.matched)
         answer = review.answers.get(row.number)
+        same_written = cell(row, "same_event_as")
         if answer is not None:  # the panel's answer wins (auditor.importing.review)
+            same_written = f"{same_written} {answer.same}".strip()
             answered.add(row.number)
             report.reviewed[answer.decision] += 1
             event_type = answer.type or event_type
@@ -264,7 +266,7 @@ def _first_pass(rows: Iterator[Row], columns: dict[str, int], profile: Profile, 
             event["analysis"] = cell(row, "analysis")
         spool.write(json.dumps(event, ensure_ascii=False) + "\n")
         index.append(Indexed(event_id, event_type, when.earliest, when.latest, row.number, cell(row, "ref"),
-                             cell(row, "same_event_as"), agency))
+                             same_written, agency))
         agencies.add(agency)
     for spelling, numbers in unmapped.items():  # one problem per spelling, naming the profile line to add
         shown = ", ".join(str(n) for n in numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
@@ -328,9 +330,9 @@ def _infer_links(index: list[Indexed], rules: tuple[LinkRule, ...],
     return links
 
 
-def _same_events(index: list[Indexed], report: ImportReport,
-                 path: Path) -> dict[str, list[str]]:
-    """The table's own "same event as" column, made symmetric: it may name rows by reference or by number."""
+def _same_events(index: list[Indexed], report: ImportReport, path: Path, review: Review) -> dict[str, list[str]]:
+    """The table's own "same event as" column and the review sheet's, made symmetric: they may name rows by
+    reference or by number."""
     by_ref = {item.ref: item.id for item in index if item.ref}
     by_row = {str(item.row): item.id for item in index}
     by_id = {item.id: item.id for item in index}
@@ -352,17 +354,20 @@ def _same_events(index: list[Indexed], report: ImportReport,
         row = next(item.row for item in index if item.id == event_id)
         report.notes.append(Note(row, "same-event", f"{event_id} records the same event as {', '.join(sorted(others))}; "
                                  "each reading is audited"))
-    _propose_same_events(index, same, report)
+    _propose_same_events(index, same, report, review)
     return {k: sorted(v) for k, v in same.items()}
 
 
 SAME_MEETING_DAYS = 31  # two agencies' records of one meeting are seldom further apart than this
 
 
-def _propose_same_events(index: list[Indexed], same: dict[str, set[str]], report: ImportReport) -> None:
+def _propose_same_events(index: list[Indexed], same: dict[str, set[str]], report: ImportReport,
+                         review: Review) -> None:
     """Two rows from different agencies recording a meeting of the same kind within a month of each other may be
     one meeting recorded twice (the police's and children's social care's strategy discussion of one day or
-    another): proposed in the report, never assumed, as a wrong merge would hide a meeting that was held."""
+    another): proposed in the report and on the review sheet, never assumed, as a wrong merge would hide a
+    meeting that was held."""
+    hints: dict[int, list[int]] = {}
     meetings = [item for item in index if item.type in MEETINGS]
     for i, a in enumerate(meetings):
         for b in meetings[i + 1:]:
@@ -372,6 +377,12 @@ def _propose_same_events(index: list[Indexed], same: dict[str, set[str]], report
                     f"{a.id} (row {a.row}, {a.agency}) and {b.id} (row {b.row}, {b.agency}) may record the same "
                     f"{b.type.replace('-', ' ')}: if so, give one row the other's reference in the table's same-event "
                     "column (or `same_event_as` in the chronology), and each reading is audited")))
+                hints.setdefault(a.row, []).append(b.row)
+                hints.setdefault(b.row, []).append(a.row)
+    if hints and review.proposals is not None:
+        review.proposals[:] = [replace(p, reasons=p.reasons + (
+            "the same meeting as row " + ", ".join(map(str, hints[p.row])) + "? (same event as)",))
+            if p.row in hints else p for p in review.proposals]
 
 
 def _case_block(path: Path, profile: Profile, doc_key: str, index: list[Indexed],

@@ -29,10 +29,11 @@ from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip, write_at
 from .classification import Classification
 
 DECISIONS = ("confirm", "correct")
-# The sheet's columns, in order; the last four are the panel's.
+# The sheet's columns, in order; the last five are the panel's. "same event as" names other table rows that record
+# the same real event (row numbers, as in the first column), as the table's own same-event column would.
 PROPOSED = ("row", "id", "date as written", "agency", "text", "proposed type", "proposed attributes",
             "decided by", "set aside", "confidence", "check first because")
-ANSWERS = ("decision", "your type", "your attributes", "note")
+ANSWERS = ("decision", "your type", "your attributes", "same event as", "note")
 HEADER = PROPOSED + ANSWERS
 # Meeting types: a row can name one without it happening ("preparing for an ICPC").
 MEETINGS = frozenset({"strategy-discussion", "initial-child-protection-conference",
@@ -65,6 +66,7 @@ class Answer:
     type: str | None
     attrs: dict[str, Any] | None
     note: str = ""
+    same: str = ""  # other table rows recording the same real event, as written ("86, 87")
 
 
 def propose(row: int, event_id: str, date: str, agency: str, text: str, found: Classification, event_type: str,
@@ -155,7 +157,7 @@ def parse_attrs(text: str, vocabulary: Vocabulary, where: tuple[str, int, str]) 
 
 def _line(p: Proposal) -> list[Any]:
     return [p.row, p.id, p.date, p.agency, p.text, p.type, format_attrs(p.attrs), p.decided_by, p.set_aside,
-            p.confidence, "; ".join(p.reasons), "", "", "", ""]
+            p.confidence, "; ".join(p.reasons)] + [""] * len(ANSWERS)
 
 
 def write_review_sheet(path: Path, proposals: list[Proposal], vocabulary: Vocabulary) -> None:
@@ -204,7 +206,7 @@ def _workbook(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = {"A": 6, "B": 10, "C": 16, "D": 20, "E": 60, "F": 26, "G": 30, "H": 26, "I": 26, "J": 10, "K": 30,
-              "L": 12, "M": 26, "N": 30, "O": 30}
+              "L": 12, "M": 26, "N": 30, "O": 14, "P": 30}
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     # Row heights from the longest wrapped cell (Excel and LibreOffice do not grow a row that openpyxl wrote).
@@ -247,12 +249,13 @@ def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(42.0), Cm(29.7)  # A3 landscape: fifteen columns
+    section.page_width, section.page_height = Cm(42.0), Cm(29.7)  # A3 landscape: sixteen columns
     section.left_margin = section.right_margin = Cm(1.2)
     doc.styles["Normal"].font.size = Pt(7)
     doc.add_heading("Import review sheet", level=1)
-    doc.add_paragraph("Least certain rows first. In the last four columns: decision (confirm or correct), your type "
-                      "and your attributes (name: value; name: a, b), and a note. Then import again with --reviewed.")
+    doc.add_paragraph("Least certain rows first. In the last five columns: decision (confirm or correct), your type, "
+                      "your attributes (name: value; name: a, b), the rows that record the same event (row numbers), "
+                      "and a note. Then import again with --reviewed.")
     table = doc.add_table(rows=1, cols=len(HEADER))
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, HEADER):
@@ -261,7 +264,7 @@ def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
         for cell, value in zip(table.add_row().cells, _line(p)):
             cell.text = str(value)
     table.autofit = False
-    widths = (1.0, 1.2, 2.0, 2.0, 8.0, 2.6, 3.6, 2.8, 3.0, 1.3, 3.2, 1.6, 2.4, 2.8, 2.1)  # cm, 39.6 in all
+    widths = (1.0, 1.2, 2.0, 2.0, 7.2, 2.6, 3.4, 2.6, 2.8, 1.3, 3.0, 1.6, 2.4, 2.6, 1.5, 1.6)  # cm, 38.8 in all
     for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads, and each cell (Word)
         column.width = Cm(width)
     for row in table.rows:
@@ -299,7 +302,11 @@ def read_review_sheet(path: Path, vocabulary: Vocabulary) -> dict[int, Answer]:
     for number, cells in rows[1:]:
         cells = [c.strip().removeprefix("'") for c in cells] + [""] * (len(HEADER) - len(cells))
         decision = cells[at["decision"]].lower()
+        same = cells[at["same event as"]]
         if not decision:
+            if same:
+                problems.append(Problem(str(path), number, "decision", "same event as is filled in: write confirm or "
+                                        "correct in decision too, so the answer is read"))
             continue
         column = "decision"
         try:
@@ -319,7 +326,7 @@ def read_review_sheet(path: Path, vocabulary: Vocabulary) -> dict[int, Answer]:
             if decision == "correct" and typed is None and attrs is None:
                 raise InputError([Problem(str(path), number, "your type", "correct: give your type, your "
                                           "attributes, or both")])
-            answers[table_row] = Answer(decision, typed, attrs, cells[at["note"]])
+            answers[table_row] = Answer(decision, typed, attrs, cells[at["note"]], same)
         except InputError as exc:
             problems += exc.problems
         except ValueError:
