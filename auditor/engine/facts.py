@@ -106,23 +106,69 @@ def scenarios(chron: Chronology) -> list[Scenario]:
 
 def event_fact(event: Event, chron: Chronology, sid: str) -> dict[str, Any]:
     case = chron.case
-    return _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron), case.id)
+    fact = _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron), case.id)
+    _as_on_its_day(fact, event, _derived_known(chron))
+    return fact
 
 
 CHILD_ROLES = frozenset({"child", "unborn-child"})
+# Entries that are themselves a record of domestic abuse known to an agency: an incident, a risk assessment of
+# it, a MARAC referral or meeting. Any entry whose concerns include domestic abuse is one too.
+DOMESTIC_ABUSE_TYPES = frozenset({"domestic-abuse-incident", "dash-risk-assessment", "stalking-risk-assessment",
+                                  "marac-referral", "marac-meeting"})
 
 
 def case_values(chron: Chronology) -> dict[str, Any]:
-    """The case's facts as rules read them: those the chronology states, and `children_in_household` where it
-    does not, taken from its people (a child or an unborn child of the household among them)."""
+    """The case's facts as rules read them, for the case as a whole: those the chronology states;
+    `children_in_household` where it does not, taken from its people (a child or an unborn child of the household
+    among them); and `domestic_abuse` where it does not, true if any entry records domestic abuse (see
+    `domestic_abuse_known_from`; an event is judged by `event_case_values`, as it stood on the event's day)."""
     values = {name: fact.value for name, fact in chron.case.facts.items()}
     if "children_in_household" not in values:
         values["children_in_household"] = any(p.role in CHILD_ROLES for p in chron.case.people)
+    if "domestic_abuse" not in values and domestic_abuse_known_from(chron) is not None:
+        values["domestic_abuse"] = True
     return values
+
+
+def domestic_abuse_known_from(chron: Chronology) -> datetime | None:
+    """The latest moment of the earliest entry that records domestic abuse (DOMESTIC_ABUSE_TYPES, or concerns of
+    domestic abuse), or None. An encoder seldom writes the case fact; the entries say it. It is read as known
+    from then on only, so a conference held before the first incident was recorded is not judged as one where
+    domestic abuse was known."""
+    known: datetime | None = None
+    for event in chron.events:
+        concerns = event.attrs.get("concerns")
+        if event.type in DOMESTIC_ABUSE_TYPES or (isinstance(concerns, list) and "domestic-abuse" in concerns):
+            if known is None or event.date.latest < known:
+                known = event.date.latest
+    return known
+
+
+def event_case_values(chron: Chronology, event: Event) -> dict[str, Any]:
+    """The case's facts as they stood on `event`'s day: as `case_values`, but a `domestic_abuse` the chronology
+    does not state is true only if an entry recording it surely came no later than the event's first possible
+    moment."""
+    values = case_values(chron)
+    known = _derived_known(chron)
+    if known is None or known <= event.date.earliest:
+        return values
+    return {name: value for name, value in values.items() if name != "domestic_abuse"}
 
 
 def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
     return [("c_" + name, value) for name, value in case_values(chron).items()]
+
+
+def _derived_known(chron: Chronology) -> datetime | None:
+    """When a `domestic_abuse` the chronology does not state became known (None: stated, or never recorded)."""
+    return None if "domestic_abuse" in chron.case.facts else domestic_abuse_known_from(chron)
+
+
+def _as_on_its_day(fact: dict[str, Any], event: Event, known: datetime | None) -> None:
+    """Takes a derived `domestic_abuse` off an event from before it was surely known (`event_case_values`)."""
+    if known is not None and event.date.earliest < known:
+        del fact["c_domestic_abuse"]
 
 
 def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tuple[str, Any]],
@@ -146,6 +192,10 @@ def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict
     case = chron.case
     area, jur, items = case.area or "", case.jurisdiction, _case_items(chron)
     facts = [_event_fact(e, sid, area, jur, items, case.id) for e in scenario.events]
+    known = _derived_known(chron)
+    if known is not None:
+        for fact, event in zip(facts, scenario.events):
+            _as_on_its_day(fact, event, known)
     kept: dict[str, str] | None = None
     for event in scenario.events:
         if not event.links:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from ...engine.expr import from_condition, holds
-from ...engine.facts import case_values, event_fact, record_groups
+from ...engine.facts import event_case_values, event_fact, record_groups
 from ...chronology import Chronology, Event
 from ...rulebook import Rulebook
 from ...rulebook.conditions import All, Any_, Condition, Leaf, describe, label
@@ -102,7 +102,7 @@ def _recorded(leaf: Leaf, event: Event, ctx: _Context) -> Any:
     if leaf.attr is not None:
         return event.attrs.get(leaf.attr, _MISSING)
     if leaf.case is not None:
-        return case_values(ctx.chron).get(leaf.case, _MISSING)
+        return event_case_values(ctx.chron, event).get(leaf.case, _MISSING)
     return {"type": event.type, "agency": event.agency, "recorded_by": event.record_of}[
         str(leaf.field)
     ]
