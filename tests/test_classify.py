@@ -724,3 +724,20 @@ def test_loading_and_classifying_are_fast_enough_for_large_tables(classifier, vo
     for text, agency in rows:
         classifier.classify(text, agency)
     assert (time.perf_counter() - started) / len(rows) < 0.002
+
+
+@pytest.mark.parametrize("text", [
+    "The case was closed without any consultation or strategy discussion.",
+    "No referral or strategy discussion took place.",
+    "A referral or strategy discussion was not held.",
+])
+def test_a_cue_reaches_every_item_of_a_list_it_governs(classifier, text):
+    found = classifier.classify(text, CSC)
+    assert found.type != "strategy-discussion" and "strategy-discussion" in found.negated
+
+
+def test_a_list_with_its_own_negative_keeps_each_cue_to_its_phrase(classifier):
+    found = classifier.classify("Strategy discussion held with police and a referral was not made.", CSC)
+    assert found.type == "strategy-discussion" and "strategy-discussion" not in found.negated
+    alone = classifier.classify("ICPC held. Police were not invited and did not attend.", CSC)
+    assert alone.attrs["invited"] == [] and alone.attrs["attended"] == []

@@ -21,6 +21,12 @@ from .row import _TRANSLATE, _Mention, _Occurrence, _Row, _Span
 
 COLUMN = "column"  # the id recorded when the table's own type column gave the type
 
+_COORDINATORS = frozenset({"or", "and", "nor"})  # what joins a list of phrases a cue reaches as one
+_LIST_WORDS = _COORDINATORS | {"any", "a", "an", "the", "either", "other"}
+# A list that holds its own negative ("invited and did not attend") joins two statements, not two things one cue
+# reaches: the cue before it stays with its own phrase.
+_NEGATIVE = frozenset({"no", "not", "never", "without", "didn", "wasn", "weren", "hadn"})
+
 
 # --- the result --------------------------------------------------------------------------------------
 
@@ -99,10 +105,12 @@ class Classifier:
             barred = self._barred[agency] = frozenset(p.index for p in patterns if not p.allowed(agency))
         matches: dict[int, list[tuple[int, int, list[tuple[int, int]]]]] = {}
         stops: list[int] = []
+        firsts: dict[int, int] = {}  # each phrase end's earliest start, to walk back along a coordinated list
         for phrase, first, stop, gaps in found:
             if phrase.owner not in barred:
                 matches.setdefault(phrase.owner, []).append((first, stop, gaps))
                 stops.append(stop)
+                firsts[stop] = min(first, firsts.get(stop, first))
         stops.sort()
         # First the type patterns, which decide the type; then only the attribute patterns that can apply to it.
         type_set = self._type_set
@@ -112,7 +120,8 @@ class Classifier:
         negated: set[int] = set()
         planned: set[int] = set()
         referenced: set[int] = set()
-        occurrences = [self._occurrence(row, patterns[i], span, starts, stops, negated, planned, referenced)
+        lists = (stops, firsts, starts)
+        occurrences = [self._occurrence(row, patterns[i], span, lists, negated, planned, referenced)
                        for i, spans in typed.items() for span in spans]
         winner: _Pattern | None = None
         winning: _Occurrence | None = None
@@ -132,8 +141,7 @@ class Classifier:
             pattern = patterns[i]
             if pattern.for_types is None or final_type in pattern.for_types:
                 for span in self._spans(row, pattern, matches.get(i, ())):
-                    occurrences.append(self._occurrence(row, pattern, span, starts, stops, negated, planned,
-                                                        referenced))
+                    occurrences.append(self._occurrence(row, pattern, span, lists, negated, planned, referenced))
         occurrences.sort(key=lambda o: (o.pattern.index, o.start))
         anchors = [o for o in occurrences if o.action is not None and final_type is not None
                    and o.action.type == final_type]
@@ -188,6 +196,12 @@ class Classifier:
 
     # -- finding occurrences -----------------------------------------------------------------------------
 
+    def _coordinated(self, row: _Row, stop: int, first: int) -> bool:
+        """Are words [stop, first) only what joins two items of a list ("or", "and any", "nor a")?"""
+        between = row.words[stop:first]
+        return bool(between) and between[0] in _COORDINATORS and all(w in _LIST_WORDS for w in between) \
+            and not row.breaks_inside(row.ends[stop - 1], row.starts[first])
+
     def _spans(self, row: _Row, pattern: _Pattern, matches: Any) -> list[_Span]:
         """A pattern's matches in the row, leftmost and longest first, none overlapping another or a clause break."""
         found: list[_Span] = []
@@ -210,19 +224,32 @@ class Classifier:
                 taken = span[1]
         return kept
 
-    def _occurrence(self, row: _Row, pattern: _Pattern, span: _Span, type_starts: list[int], stops: list[int],
+    def _occurrence(self, row: _Row, pattern: _Pattern, span: _Span,
+                    lists: tuple[list[int], dict[int, int], list[int]],
                     negated: set[int], planned: set[int], referenced: set[int]) -> _Occurrence:
         start, end, first, stop, gaps, captured, _ = span
+        stops, firsts, type_starts = lists
         clause = row.clause(start, end)
         words = row.word_range(*clause)
-        # A cue reaches only the nearest phrase. Before: in "police not invited to ICPC" the cue stops at
-        # "invited", so the conference is not negated. After: in "decision: strategy discussion to be held"
-        # it is the strategy discussion that is planned, not the decision.
-        before = bisect_right(stops, first) - 1
+        # A cue reaches only the nearest phrase, or the nearest list of phrases joined by "or", "and", "nor"
+        # ("without any consultation or strategy discussion"). Before: in "police not invited to ICPC" the cue
+        # stops at "invited", so the conference is not negated. After: in "decision: strategy discussion to be
+        # held" it is the strategy discussion that is planned, not the decision.
+        head = first
+        before = bisect_right(stops, head) - 1
+        while before >= 0 and stops[before] < head and self._coordinated(row, stops[before], head) \
+                and not _NEGATIVE.intersection(row.words[firsts[stops[before]]:stop]):
+            head = firsts[stops[before]]
+            before = bisect_right(stops, head) - 1
         reach = stops[before] if before >= 0 else 0  # a cue before must end at or after this word
-        following = bisect_left(type_starts, stop)
+        tail = stop
+        following = bisect_left(type_starts, tail)
+        while following < len(type_starts) and self._coordinated(row, tail, type_starts[following]) \
+                and not _NEGATIVE.intersection(row.words[first:type_starts[following] + 1]):
+            tail = next((s for s in stops if s > type_starts[following]), tail)
+            following = bisect_left(type_starts, tail)
         ceiling = min(words[1], type_starts[following]) if following < len(type_starts) else words[1]
-        context = _context_of(row, first, stop, gaps, (words[0], ceiling), reach, pattern.context_matters,
+        context = _context_of(row, head, tail, gaps, (words[0], ceiling), reach, pattern.context_matters,
                               self._contexts, self._negation)
         if context == "negated":
             negated.add(pattern.index)
