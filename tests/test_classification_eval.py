@@ -35,8 +35,8 @@ def test_the_verbatim_tables_of_reviews_own_sentences_stay_above_their_measured_
     rows = script.verbatim_rows()
     assert len(rows) >= 150 and all(r["text"] for r in rows)
     result = script.evaluate(rows)
-    assert result["type_accuracy"] >= 0.45
-    assert len(script.meeting_misreads(rows)) <= 6
+    assert result["type_accuracy"] >= 0.47
+    assert len(script.meeting_misreads(rows)) <= 5
 
 
 def test_the_labelled_set_is_large_and_covers_every_event_type(rulebook):
@@ -51,3 +51,20 @@ def test_classification_stays_above_its_measured_floor():
     assert result["specific_precision"] >= 0.65
     assert result["attribute_precision"] >= 0.72
     assert result["attribute_recall"] >= 0.55
+
+
+def test_the_second_labelling_covers_every_held_out_row_with_vocabulary_types(rulebook):
+    script = _script()
+    found = script.agreement()
+    assert found["rows"] == found["both"] >= 150
+    types = set(rulebook.vocabulary.event_type_ids) | {"other"}
+    second = yaml.safe_load((script.VERBATIM / "labels-second.yaml").read_text(encoding="utf-8"))["rows"]
+    assert {r["type"] for r in second} <= types
+
+
+def test_the_development_tables_are_apart_from_the_held_out_ones():
+    script = _script()
+    dev = [row for folder in sorted(script.VERBATIM_DEV.iterdir()) if (folder / "labels.yaml").exists()
+           for row in script.verbatim_rows(folder)]
+    held_out = {row["text"] for row in script.verbatim_rows()}
+    assert len(dev) >= 100 and not held_out & {row["text"] for row in dev}
