@@ -68,7 +68,7 @@ def test_findings_are_grouped_by_agency_and_theme_and_met_is_listed(result, rule
     assert grouped == sorted(f.number for f in a.findings) == sorted(n for _, ns in a.by_theme for n in ns)
     police = next(ns for agency, ns in a.by_agency if agency == "Police")
     assert all(next(f for f in a.findings if f.number == n).agency == "Police" for n in police)
-    themes = {theme for theme, _ in a.action_plan}
+    themes = {plan.theme for plan in a.action_plan}
     assert themes == {f.theme for f in a.findings if f.status in ("breach", "possible-breach")}
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Emu, RGBColor
 
 from auditor.appendix.decisions import Decision
 from auditor.appendix.model import build_appendix
@@ -24,10 +24,12 @@ from auditor.reports.appendix import render_appendix
 from .conftest import FOUNDING_CASE, ROOT
 
 DAY = date(2026, 11, 25)
-SECTIONS = ["1. Method", "2. People and agencies", "3. Findings by agency",
-            "4. What was met, and standards not applicable", "5. Action-plan skeleton"]
+SECTIONS = ["Summary of departures", "1. Method", "2. People and agencies", "3. Findings by agency",
+            "4. What was met, and standards not applicable", "5. Action plan"]
 EVIDENCE_HEADER = ["Entry", "Date", "Agency", "Type", "Source", "Summary"]
-ACTION_HEADER = ["Recommendation", "Scope", "Action", "Lead agency", "Target date", "Outcome"]
+ACTION_HEADER = ["Theme and findings", "Recommendation", "Scope (local, regional or national)", "Action",
+                 "Lead agency", "Key milestones", "Target date", "Date of completion and outcome"]
+SUMMARY_HEADER = ["No.", "Date", "Agency", "Standard", "Status", "Source"]
 REASON = "The panel agrees the conference report was not shared 48 hours before the conference."
 
 
@@ -113,7 +115,7 @@ def test_every_numbered_paragraph_carries_its_number_as_text(doc, appendix):
 def test_finding_shows_standard_status_severity_evidence_and_search(doc, appendix):
     f = next(f for f in appendix.findings if f.depends_on and f.late and f.searched)
     text = "\n".join(finding_paragraphs(doc, f.number))
-    assert f"The standard: {f.standard}." in text
+    assert f"The standard: {f.standard}" in text and f.standard.endswith(".")
     assert f"Status: {f.status_label}." in text and f"Severity: {f.severity}" in text
     assert f"Agency: {f.agency}." in text and f"Theme: {f.theme}." in text
     assert f.late in text.lower()
@@ -176,10 +178,43 @@ def test_action_plan_has_one_empty_row_per_departure_theme(doc, appendix):
     [table] = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == ACTION_HEADER]
     assert first_row_repeats(table)
     assert len(table.rows) == len(appendix.action_plan) + 1
-    for row, (theme, scope) in zip(table.rows[1:], appendix.action_plan):
+    for row, plan in zip(table.rows[1:], appendix.action_plan):
         cells = [c.text for c in row.cells]
-        assert cells == [theme, f"Findings {scope}", "", "", "", ""]
-    assert {"Timeliness", "Conference preparation"} <= {theme for theme, _ in appendix.action_plan}
+        findings = ", ".join(map(str, plan.findings))
+        assert cells == [f"{plan.theme}: findings {findings} ({', '.join(plan.agencies)})"] + [""] * 7
+    assert {"Timeliness", "Conference preparation"} <= {plan.theme for plan in appendix.action_plan}
+
+
+def test_the_first_page_is_a_summary_of_departures_by_date_with_links_to_each(doc, appendix):
+    [table] = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == SUMMARY_HEADER]
+    departures = [f for f in appendix.findings if f.status in ("breach", "possible-breach")]
+    assert len(table.rows) == len(departures) + 1 == len(appendix.summary) + 1
+    by_number = {f.number: f for f in departures}
+    for row, summary in zip(table.rows[1:], appendix.summary):
+        finding = by_number[summary.number]
+        assert [c.text for c in row.cells] == [str(finding.number), summary.date, finding.agency, finding.standard,
+                                               finding.status_label, summary.source]
+        assert " (" not in summary.date and not summary.source.startswith("BDHR")  # the case cites one report
+    links = [h.get(qn("w:anchor")) for h in table._tbl.iter(qn("w:hyperlink"))]
+    assert links == [f"finding_{s.number}" for s in appendix.summary]
+    assert doc.paragraphs[2].text == "Summary of departures"
+    body = list(doc.element.body)
+    method = next(p for p in doc.paragraphs if p.text == "1. Method")._p
+    assert body.index(table._tbl) < body.index(method)
+
+
+def test_the_contents_is_a_toc_field_word_updates_on_opening_and_already_lists_the_headings(doc, appendix):
+    settings = doc.settings.element
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+    instructions = [t.text for t in doc.element.body.iter(qn("w:instrText"))]
+    assert [i.strip() for i in instructions if "TOC" in i] == ['TOC \\o "1-2" \\h \\z \\u']
+    entries = [p for p in doc.paragraphs if p.style.name in ("TOC 1", "TOC 2", "TOC 3")]
+    assert [p.text for p in entries if p.style.name == "TOC 1"] == SECTIONS[1:]
+    anchors = {h.get(qn("w:anchor")) for p in entries for h in p._p.iter(qn("w:hyperlink"))}
+    bookmarks = {b.get(qn("w:name")) for b in doc.element.body.iter(qn("w:bookmarkStart"))}
+    assert len(anchors) == len(entries) and anchors <= bookmarks
+    kinds = [c.get(qn("w:fldCharType")) for p in entries for c in p._p.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]
 
 
 def test_theme_index_links_to_each_finding(doc, appendix):
@@ -270,3 +305,68 @@ def test_libreoffice_lays_it_out_as_a4_pages(data, tmp_path):
     last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(tmp_path / "appendix.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert f"Page {pages} of {pages}" in last and "OFFICIAL-SENSITIVE" in last and "25/11/2026" in last
+
+
+def _partnership_template(path, drop: tuple[str, ...] = ()) -> None:
+    """A partnership's template: Heading 1 restyled and renamed in Word's way (an alias), wider margins, its own
+    header; `drop` removes styles, as a template saved from Word lacks those it never used."""
+    from docx.shared import Cm, Pt, RGBColor
+    from docx.oxml import OxmlElement
+
+    template = Document()
+    heading = template.styles["Heading 1"]
+    heading.font.name, heading.font.size, heading.font.color.rgb = "Georgia", Pt(22), RGBColor(0xC0, 0x00, 0x30)
+    alias = OxmlElement("w:aliases")
+    alias.set(qn("w:val"), "Partnership Heading")
+    heading.element.insert(1, alias)
+    section = template.sections[0]
+    section.left_margin = section.right_margin = Cm(3.0)
+    section.header.paragraphs[0].text = "EXAMPLE SAFEGUARDING PARTNERSHIP: OFFICIAL"
+    template.add_paragraph("The template's own body, which the appendix replaces.")
+    for name in drop:
+        template.styles.element.remove(template.styles[name].element)
+    template.save(str(path))
+
+
+def test_a_reference_docx_gives_its_styles_margins_and_header_to_the_appendix(tmp_path):
+    _partnership_template(tmp_path / "partnership.docx")
+    out = tmp_path / "appendix.docx"
+    run = subprocess.run([sys.executable, "-m", "auditor", "report", str(FOUNDING_CASE), "--format", "docx",
+                          "--reference-docx", str(tmp_path / "partnership.docx"), "--date", "2026-11-25",
+                          "--output", str(out)], check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    doc = Document(str(out))
+    heading = doc.styles["Heading 1"]
+    assert (heading.font.name, heading.font.color.rgb) == ("Georgia", RGBColor(0xC0, 0x00, 0x30))
+    assert heading.element.find(qn("w:aliases")).get(qn("w:val")) == "Partnership Heading"
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][:2] == SECTIONS[:2]
+    assert round(doc.sections[0].left_margin.cm, 1) == 3.0
+    assert doc.sections[0].header.paragraphs[0].text == "EXAMPLE SAFEGUARDING PARTNERSHIP: OFFICIAL"
+    assert not any("template's own body" in p.text for p in doc.paragraphs)
+    widest = max(sum(int(c.get(qn("w:w"))) for c in t._tbl.find(qn("w:tblGrid"))) for t in doc.tables)
+    section = doc.sections[0]
+    assert widest <= Emu(section.page_width - section.left_margin - section.right_margin).twips + 10  # rounding
+
+
+def test_a_reference_docx_without_the_list_and_table_styles_is_given_them(tmp_path):
+    _partnership_template(tmp_path / "bare.docx", drop=("List Bullet", "Table Grid"))
+    out = tmp_path / "appendix.docx"
+    run = subprocess.run([sys.executable, "-m", "auditor", "report", str(FOUNDING_CASE), "--format", "docx",
+                          "--reference-docx", str(tmp_path / "bare.docx"), "--output", str(out)],
+                         check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    doc = Document(str(out))
+    bullets = [p for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert bullets and all(p.text.startswith("\u2022\t") for p in bullets)  # the list has no numbering: a bullet
+    assert doc.tables and doc.tables[0].style.name == "Table Grid"
+
+
+@pytest.mark.parametrize("content, says", [(b"not a zip", "is not a .docx"),
+                                           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "encrypted")])
+def test_a_reference_that_is_not_a_word_document_is_refused(tmp_path, content, says):
+    (tmp_path / "bad.docx").write_bytes(content)
+    run = subprocess.run([sys.executable, "-m", "auditor", "report", str(FOUNDING_CASE), "--format", "docx",
+                          "--reference-docx", str(tmp_path / "bad.docx"), "--output", str(tmp_path / "a.docx")],
+                         check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and says in run.stderr and "--reference-docx" in run.stderr
+    assert not (tmp_path / "a.docx").exists()

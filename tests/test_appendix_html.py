@@ -90,8 +90,8 @@ def test_the_page_is_self_contained_with_nothing_to_fetch(html):
 
 
 def test_sections_come_in_order_with_the_marking_title_and_report_date(html, appendix):
-    headings = ["1. Method", "2. People and agencies", "Timeline of the case", "3. Findings by agency",
-                "Index by theme", "4. What was met", "5. Action-plan skeleton"]
+    headings = ["Summary of departures", "1. Method", "2. People and agencies", "Timeline of the case",
+                "3. Findings by agency", "Index by theme", "4. What was met", "5. Action plan"]
     positions = [html.index(f">{h}</h") for h in headings]
     assert positions == sorted(positions)
     assert html.index(f'<p class="marking">{appendix.marking}</p>') < html.index("<h1>") < positions[0]
@@ -155,11 +155,19 @@ def test_met_findings_not_applicable_standards_and_the_action_plan_are_listed(ht
         assert f"<li>{title.replace(chr(39), '&#39;')}</li>" in met
     plan = html[html.index('id="action-plan"'):html.index("</main>")]
     header = re.findall(r'<th scope="col">([^<]+)</th>', plan)
-    assert header == ["Recommendation", "Scope", "Action", "Lead agency", "Target date", "Outcome"]
-    rows = re.findall(r"<tr><td></td><td>(.*?)</td><td></td><td></td><td></td><td></td></tr>", plan)
+    assert header == ["Theme and findings", "Recommendation", "Scope (local, regional or national)", "Action",
+                      "Lead agency", "Key milestones", "Target date", "Date of completion and outcome"]
+    rows = re.findall(r"<tr><td>(.*?)</td>(?:<td></td>){7}</tr>", plan)
     assert len(rows) == len(appendix.action_plan)
-    for (theme, scope), row in zip(appendix.action_plan, rows):
-        assert row.startswith(theme) and all(f'href="#finding-{n}"' in row for n in scope.split(", "))
+    for plan_row, row in zip(appendix.action_plan, rows):
+        assert row.startswith(plan_row.theme) and all(f'href="#finding-{n}"' in row for n in plan_row.findings)
+
+
+def test_a_skip_link_leads_past_the_contents_to_the_summary(html, appendix):
+    body = html[html.index("<body"):]
+    assert re.search(r'<body[^>]*>\s*<a class="skip-link" href="#summary">', body)
+    summary = html[html.index('id="summary"'):html.index('id="method"')]
+    assert len(re.findall(r'<tr><td><a href="#finding-\d+">', summary)) == len(appendix.summary)
 
 
 def test_a_reviewer_decision_is_shown_with_its_reason_role_and_date(result, rulebook):

@@ -211,3 +211,28 @@ def test_the_reference_pages_illustrations_are_conditions_the_loader_accepts(rul
     for op in ("not_empty", "gt", "gte", "lt", "lte"):
         condition = parse_condition(_illustration(rulebook, op))
         assert not _condition_problems(condition, Document("x", {}), (), rulebook.vocabulary), op
+
+
+def test_every_rule_says_what_it_expects_in_one_plain_sentence(rulebook):
+    """Reports say what the standard expects in its author's words (Rule.expects), not the check's generated
+    text: a sentence, in British English, that leaves the severity ("must", "should") to the finding."""
+    for rule in rulebook.rules.values():
+        assert rule.expects, rule.id
+        assert rule.expects[0].isupper() and rule.expects.endswith(".") and len(rule.expects.split()) <= 35, rule.id
+        assert not {"must", "should"} & set(rule.expects.lower().replace(",", " ").split()), rule.id
+
+
+def test_the_appendix_gives_the_standard_in_its_author_s_words(rulebook, tmp_path):
+    from auditor.appendix.model import build_appendix
+    from auditor.audit.run import audit
+    from auditor.chronology.loader import load_chronology
+    from auditor.engine.reference import ReferenceEngine
+    from auditor.engine.plan import plan_variant
+
+    from .conftest import FOUNDING_CASE
+
+    chron = load_chronology(FOUNDING_CASE, rulebook.vocabulary)
+    result = audit(chron, rulebook, ReferenceEngine([plan_variant(v) for v in rulebook.variants]), "test")
+    appendix = build_appendix(result, rulebook)
+    assert appendix.summary and all(row.standard == rulebook.rules[f.rule_id].expects
+                                    for row in appendix.summary for f in appendix.findings if f.number == row.number)

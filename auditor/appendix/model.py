@@ -77,6 +77,26 @@ class FindingView(_Model):
     learning: str = ""  # the review this finding is practice learning from (not a standard in the case's area)
 
 
+class SummaryRow(_Model):
+    """One line of the summary of departures that opens the appendix."""
+
+    number: int
+    anchor: str
+    date: str
+    agency: str
+    standard: str
+    status_label: str
+    source: str  # where the review says it: the source of the entry that engaged the standard
+
+
+class ActionPlanRow(_Model):
+    """A theme's row of the action plan: what the audit can fill in; the panel writes the rest."""
+
+    theme: str
+    findings: list[int]  # the departures and possible departures in the theme
+    agencies: list[str]  # the agencies they concern, in the order of the findings
+
+
 class Paragraph(_Model):
     number: int
     text: str
@@ -140,6 +160,7 @@ class Appendix(_Model):
     agencies: list[tuple[str, str]]
     glossary: list[tuple[str, str]]
     people_paragraph: Paragraph
+    summary: list[SummaryRow]  # the departures and possible departures, by date: the appendix's first page
     findings: list[FindingView]  # departures, possible departures and not evaluable, by agency then date
     by_agency: list[tuple[str, list[int]]]
     by_theme: list[tuple[str, list[int]]]
@@ -150,7 +171,7 @@ class Appendix(_Model):
     # standards, and counted in none of the standards' figures.
     learning: list[FindingView] = Field(default_factory=list)
     learning_paragraph: Paragraph | None = None
-    action_plan: list[tuple[str, str]]  # theme, scope (the findings it covers)
+    action_plan: list[ActionPlanRow]  # one row per theme with a departure
     decisions_summary: str
     timeline: Timeline
     identifier_warnings: list[str]
@@ -280,14 +301,18 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     by_theme = sorted(_group(views, lambda v: v.theme))
     themes = [theme for theme, _ in by_theme
               if any(v.status in DEPARTURES for v in views if v.theme == theme)]
-    action_plan = [(theme, ", ".join(str(v.number) for v in views if v.theme == theme
-                                     and v.status in DEPARTURES)) for theme in themes]
+    action_plan = [ActionPlanRow(theme=theme, findings=[v.number for v in in_theme],
+                                 agencies=list(dict.fromkeys(v.agency for v in in_theme)))
+                   for theme in themes
+                   for in_theme in [[v for v in views if v.theme == theme and v.status in DEPARTURES]]]
     appendix = Appendix(
         title=f"Appendix: procedural standards and the chronology, {case.title}", case_id=case.id,
         marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact,
         coarsened=coarsen_dates, meta=meta,
         method=method, editions=editions, unverified=unverified, not_recorded=not_recorded, people=people, agencies=agencies,
-        glossary=glossary, people_paragraph=people_paragraph, findings=views, by_agency=by_agency,
+        glossary=glossary, people_paragraph=people_paragraph,
+        summary=_summary(views, open_findings, [source.title for source in case.sources.values()]),
+        findings=views, by_agency=by_agency,
         by_theme=by_theme, met=met_views, met_paragraph=met_paragraph,
         not_applicable=list(dict.fromkeys(f.title for f in result.findings if f.status == "not-applicable")),
         learning=learning_views, learning_paragraph=learning_paragraph,
@@ -303,6 +328,23 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     warnings += ["still looks identifying: " + w for w in likely_identifiers(all_strings(appendix),
                                                                               _known_words(chron, rulebook))]
     return appendix.model_copy(update={"identifier_warnings": warnings})
+
+
+def _summary(views: list[FindingView], findings: list[Finding], titles: list[str]) -> list[SummaryRow]:
+    """The departures and possible departures in date order (then number): what a reader of the overview report
+    needs on one page before the detail. Dates without the source's words; where the case cites one document,
+    its paragraphs without its title (the method names it)."""
+    only = titles[0] if len(titles) == 1 else None
+    rows = []
+    for view, finding in zip(views, findings):
+        if view.status not in DEPARTURES:
+            continue
+        trigger = next((e for e in finding.evidence if e.role == "trigger"), None)
+        rows.append((finding.trigger_date, view.number, SummaryRow(
+            number=view.number, anchor=view.anchor, date=trigger.date_human.split(" (")[0] if trigger else "",
+            agency=view.agency, standard=view.standard, status_label=view.status_label,
+            source=(trigger.source.removeprefix(only).strip() if only else trigger.source) if trigger else "")))
+    return [row for _, _, row in sorted(rows, key=lambda item: item[:2])]
 
 
 def _agency_order(agency: str, vocab: Any) -> int:
@@ -336,8 +378,12 @@ def _dmy(iso: str) -> str:
 
 def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None,
           agency_name: dict[str, str]) -> FindingView:
-    variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.editions[0].label), None)
-    standard = f.title + (f": {describe_check(variant.check, agency_name)}" if variant else "")
+    rule = rulebook.rules[f.rule_id]
+    if rule.expects:
+        standard = rule.expects
+    else:  # a rule without its author's sentence: the one generated from its check
+        variant = next((v for v in rulebook.variants_of(f.rule_id) if v.edition == f.editions[0].label), None)
+        standard = f.title + (f": {describe_check(variant.check, agency_name)}" if variant else "")
     late = ""
     if f.figures.get("late") is not None:
         unit = str(f.figures.get("late_unit", "working-days")).replace("-", " ")

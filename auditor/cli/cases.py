@@ -14,6 +14,7 @@ from ..errors import InputError, Problem
 from ..reports import render
 from ..rulebook import load_rulebook
 from ..files.reading import read_source
+from ..reports.docx_writer import read_reference_docx
 from .app import LEARNING_OPTION, RULES_OPTION, Engine, Format, app, audit_path, report_date, write_output
 
 
@@ -83,6 +84,9 @@ def report_command(
                                              "built-in appendix.md.j2, appendix.html.j2 or appendix.docx.j2."),
     exercise: bool = typer.Option(False, "--exercise", help="HTML only: a training exercise, with the chronology "
                                   "and timeline shown and every finding hidden behind a reveal control."),
+    reference_docx: Optional[Path] = typer.Option(None, "--reference-docx", help="Word only: the partnership's own "
+                                                  "Word document or template to build on (its styles, fonts, "
+                                                  "margins, header and footer)."),
     rules: Optional[Path] = RULES_OPTION,
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
     learning: bool = LEARNING_OPTION,
@@ -99,6 +103,8 @@ def report_command(
       auditor report case.yaml --format md --date 2026-11-25
 
       auditor report case.yaml --format html --exercise --output exercise.html
+
+      auditor report case.yaml --format docx --reference-docx partnership-template.docx --output appendix.docx
     """
     from ..appendix.decisions import load_decisions
     from ..appendix.model import build_appendix
@@ -108,6 +114,10 @@ def report_command(
         raise InputError([Problem("--output", None, "", "a Word appendix needs --output FILE.docx")])
     if exercise and fmt is not AppendixFormat.html:
         raise InputError([Problem("--exercise", None, "", "exercise mode is an HTML page: use --format html")])
+    if reference_docx is not None and fmt is not AppendixFormat.docx:
+        raise InputError([Problem("--reference-docx", None, "", "a reference document shapes the Word appendix: "
+                                  "use --format docx")])
+    reference = read_reference_docx(reference_docx) if reference_docx is not None else None
     book = load_rulebook(rules)
     result = audit_path(case, book, engine.value, trace=True,  # the trace tells what entries do not record
                         learning=learning)
@@ -118,7 +128,7 @@ def report_command(
     appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest)
     for warning in appendix.identifier_warnings:
         typer.echo(f"redaction: {warning}", err=True)
-    write_output(render_appendix(appendix, fmt.value, templates, exercise), output)
+    write_output(render_appendix(appendix, fmt.value, templates, exercise, reference), output)
 
 
 @app.command("check")

@@ -100,6 +100,8 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
         raise InputError([Problem(book.path, None, "rule", f"no rule {rule_id!r}; see `auditor rules list`")])
     rule = book.rules[rule_id]
     typer.echo(f"{rule.id}: {rule.title}")
+    if rule.expects:
+        typer.echo(f"expects: {rule.expects}")
     learning = (f"; a standard in {rule.learning.area}, practice learning from {rule.learning.review} elsewhere"
                 if rule.learning else "")
     typer.echo(f"severity {rule.severity}; jurisdiction {rule.jurisdiction_text}{'; area ' + rule.area if rule.area else ''}"
@@ -111,7 +113,7 @@ def rules_show(rule_id: str = typer.Argument(..., metavar="RULE_ID", help="Rule 
         check = variant.check
         where = f"area {variant.area}" if variant.area else "national"
         typer.echo(f"\n{variant.edition} ({where}), in force {variant.in_force.human()}")
-        typer.echo(f"  expects: {describe_check(check)}")
+        typer.echo(f"  checks: {describe_check(check)}")
         for line in evidence_lines(check.template):
             typer.echo(f"  {line}")
         typer.echo(f"  check: {check.model_dump_json(exclude_none=True)}")

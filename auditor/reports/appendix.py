@@ -21,13 +21,14 @@ from .render import environment
 APPENDIX_FORMATS = ("md", "html", "docx")
 
 
-def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None, exercise: bool = False) -> bytes:
+def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None, exercise: bool = False,
+                    reference: bytes | None = None) -> bytes:
     """A broken template of the author's own (--templates) is bad input, named with its file and line.
 
     The packaged templates failing is our bug, so then the error is left to propagate (exit 1).
     """
     try:
-        return _render(appendix, fmt, templates, exercise)
+        return _render(appendix, fmt, templates, exercise, reference)
     except TemplateSyntaxError as exc:
         if templates is None:
             raise
@@ -40,8 +41,10 @@ def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None,
                          "no report was written") from None
 
 
-def _render(appendix: Appendix, fmt: str, templates: Path | None, exercise: bool = False) -> bytes:
-    """`exercise` (HTML only): the chronology first, the findings behind a reveal control, for trainers."""
+def _render(appendix: Appendix, fmt: str, templates: Path | None, exercise: bool = False,
+            reference: bytes | None = None) -> bytes:
+    """`exercise` (HTML only): the chronology first, the findings behind a reveal control, for trainers;
+    `reference` (Word only): the partnership's own document to build on (docx_writer.write_docx)."""
     env = environment(templates)
     if exercise and fmt != "html":
         raise ValueError("exercise mode is for the HTML page only")
@@ -56,5 +59,5 @@ def _render(appendix: Appendix, fmt: str, templates: Path | None, exercise: bool
 
         lines = env.get_template("appendix.docx.j2").render(a=appendix).split("\n")
         blocks = [json.loads(line) for line in lines if line.strip()]
-        return write_docx(blocks, appendix)
+        return write_docx(blocks, appendix, reference)
     raise ValueError(f"unknown appendix format {fmt!r}; expected one of {', '.join(APPENDIX_FORMATS)}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+from copy import deepcopy
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Protocol
@@ -86,27 +87,41 @@ class PageInfo(Protocol):
     report_date: date
 
 
-def write_docx(blocks: list[dict[str, Any]], appendix: PageInfo) -> bytes:
-    """The .docx bytes for these blocks; `appendix` gives the marking, date and title the page furniture needs."""
-    writer = _Writer(appendix)
+def write_docx(blocks: list[dict[str, Any]], appendix: PageInfo, reference: bytes | None = None) -> bytes:
+    """The .docx bytes for these blocks; `appendix` gives the marking, date and title the page furniture needs.
+
+    `reference`: a partnership's own Word document or template (.docx) to build on, as pandoc's reference docx:
+    its styles, fonts, page size, margins, headers and footers are kept and only its body is replaced. Styles the
+    appendix needs that it lacks are added from the built-in template."""
+    writer = _Writer(appendix, reference)
     for block in blocks:
         writer.add(_scrub(block))
     return writer.save()
 
 
 class _Writer:
-    def __init__(self, appendix: PageInfo) -> None:
+    def __init__(self, appendix: PageInfo, reference: bytes | None = None) -> None:
         self.appendix = appendix
-        self.doc = Document()
+        self.reference = reference is not None
+        self.literal_bullets = False  # a reference whose list style has no numbering: the bullet is written
+        self.doc = Document(io.BytesIO(reference)) if reference is not None else Document()
         self.bookmark_id = 0
         self.style_ids: dict[str, str] = {}
         self.header: Any = clean(appendix.marking)
         self.footer: Any = [clean(appendix.marking), "Page {PAGE} of {NUMPAGES}", f"{appendix.report_date:%d/%m/%Y}"]
         self.properties: dict[str, str] = {"title": clean(appendix.title)}
         self.table_style_ids: dict[str, str | None] = {}
+        # The contents block's place and depth, and the headings it will list: (level, text, bookmark name).
+        self.contents: tuple[Any, int, str] | None = None
+        self.headings: list[tuple[int, str, str]] = []
         self._clear_body()
-        self._page()
-        self._styles()
+        if self.reference:
+            self._reference_styles()
+        else:
+            self._page()
+            self._styles()
+        section = self.doc.sections[0]
+        self.text_width = section.page_width - section.left_margin - section.right_margin
         # Blocks are added before the body's closing section properties, found once: python-docx's own
         # add_paragraph and add_table search the whole body for it (and add_table every section) each
         # time, which made the document quadratic in its length.
@@ -129,8 +144,32 @@ class _Writer:
         section.top_margin = section.bottom_margin = Cm(2.2)
         section.header_distance = section.footer_distance = Cm(1.0)
 
-    def _styles(self) -> None:
-        styles = self.doc.styles
+    def _reference_styles(self) -> None:
+        """The reference document's own styles stand; those the appendix uses that it lacks come from the
+        built-in template (a bulleted list style without its numbering becomes a plain hanging indent, and the
+        bullet is written as text)."""
+        have = {style.name for style in self.doc.styles}
+        built_in = Document()
+        self._styles(built_in)
+        self.literal_bullets = False
+        for name in _STYLES_USED:
+            if name in have:
+                continue
+            element = deepcopy(built_in.styles[name].element)
+            if name.startswith("List Bullet") or name == "Finding Bullet":
+                p_pr = element.find(qn("w:pPr"))
+                num_pr = p_pr.find(qn("w:numPr")) if p_pr is not None else None
+                if num_pr is not None:
+                    p_pr.remove(num_pr)
+                    self.literal_bullets = True
+            based_on = element.find(qn("w:basedOn"))
+            if based_on is not None and based_on.get(qn("w:val")) not in {s.style_id for s in self.doc.styles}:
+                element.remove(based_on)
+            self.doc.styles.element.append(element)
+
+    def _styles(self, doc: Any = None) -> None:
+        doc = doc or self.doc
+        styles = doc.styles
         # British English for the whole document, so Word's spelling checker uses it.
         rpr = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
         lang = rpr.find(qn("w:lang"))
@@ -140,7 +179,7 @@ class _Writer:
         lang.set(qn("w:val"), LANGUAGE)
         lang.set(qn("w:eastAsia"), LANGUAGE)
         lang.set(qn("w:bidi"), "ar-SA")
-        theme_lang = self.doc.settings.element.find(qn("w:themeFontLang"))
+        theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
         if theme_lang is not None:
             theme_lang.set(qn("w:val"), LANGUAGE)
 
@@ -196,6 +235,12 @@ class _Writer:
         table_text.paragraph_format.space_before = Pt(1)
         table_text.paragraph_format.line_spacing = 1.0
 
+        for level in (1, 2, 3):  # Word's own TOC styles, which its contents field uses when it updates
+            toc = styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH, builtin=True)
+            toc.base_style = normal
+            toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            toc.paragraph_format.space_after = Pt(2)
+
         link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER, builtin=True)  # Word's own Hyperlink style
         link.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
         link.font.underline = True
@@ -225,8 +270,12 @@ class _Writer:
             self._inline(paragraph._p, block["heading"])
             if block.get("new_page"):
                 paragraph.paragraph_format.page_break_before = True
-            if block.get("anchor"):
-                self._bookmark(paragraph, block["anchor"])
+            anchor = block.get("anchor")
+            if self.contents is not None and 1 <= level <= self.contents[1]:
+                anchor = anchor or f"contents-{len(self.headings) + 1}"
+                self.headings.append((level, _plain(block["heading"]), _bookmark_name(anchor)))
+            if anchor:
+                self._bookmark(paragraph, anchor)
         elif "para" in block:
             paragraph = self._paragraph("Numbered Paragraph")
             _run(paragraph._p, f"{block['number']}.\t")
@@ -245,14 +294,25 @@ class _Writer:
         elif "bullets" in block:
             style = "Finding Bullet" if block.get("indent") else "List Bullet"
             for item in block["bullets"]:
-                self._inline(self._paragraph(style)._p, item)
+                p = self._paragraph(style)._p
+                if self.literal_bullets:
+                    _run(p, "\u2022\t")
+                self._inline(p, item)
         elif "table" in block:
             self._table(block["table"], bool(block.get("indent")))
         elif "page_break" in block:
             self._paragraph("Normal").add_run().add_break(WD_BREAK.PAGE)
+        elif "contents" in block:
+            spec = block["contents"] if isinstance(block["contents"], dict) else {}
+            levels = int(spec.get("levels", 2))
+            if self.contents is not None or not 1 <= levels <= 3:
+                raise BlockError(f"one contents block, with levels 1 to 3: {block}")
+            heading = self._paragraph("TOC Heading")
+            _run(heading._p, str(spec.get("title", "Contents")))
+            self.contents = (self._paragraph("Normal")._p, levels, str(spec.get("empty", "")))
         else:
-            raise BlockError(f"unknown block (expected document, heading, para, text, note, bullets, table or "
-                             f"page_break): {block}")
+            raise BlockError(f"unknown block (expected document, heading, para, text, note, bullets, table, "
+                             f"contents or page_break): {block}")
 
     def _style_id(self, name: str) -> str:
         """A style's id, looked up once: python-docx looks styles up by scanning them all, every time."""
@@ -323,7 +383,7 @@ class _Writer:
         if len(weights) != columns or any(len(r) != columns for r in rows):
             raise BlockError(f"table rows and widths must have {columns} columns: {spec}")
         indent = NUMBER_INDENT if indented else 0
-        widths = [int((TEXT_WIDTH - indent) * w / sum(weights)) for w in weights]
+        widths = [int((self.text_width - indent) * w / sum(weights)) for w in weights]
         # The table python-docx's `Document.add_table` would make, given the style, alignment, fixed layout,
         # widths, row properties and header shading set below; built directly, element by element.
         tbl = OxmlElement("w:tbl")
@@ -367,6 +427,9 @@ class _Writer:
 
     def _furniture(self) -> None:
         section = self.doc.sections[0]
+        if self.reference and any(p.text.strip() for part in (section.header, section.footer)
+                                  for p in part.paragraphs):
+            return  # the partnership's own header and footer, with its own marking
         header = section.header.paragraphs[0]
         self._furniture_line(header, self.header, bold=True)
         footer = section.footer.paragraphs[0]
@@ -389,7 +452,47 @@ class _Writer:
                 elif piece:
                     paragraph.add_run(piece).bold = bold or None
 
+    def _fill_contents(self) -> None:
+        """The contents block becomes a TOC field whose result is already the list of the headings that followed
+        it, each a link to its heading: readable as it is (LibreOffice shows it so), and Word, told to update
+        fields on opening (`w:updateFields`), adds the page numbers."""
+        if self.contents is None:
+            return
+        placeholder, levels, empty = self.contents
+        entries = self.headings or [(1, empty or "(no headings)", "")]
+        paragraphs = []
+        for index, (level, text, bookmark) in enumerate(entries):
+            p = OxmlElement("w:p")
+            _set_style(p, self._style_id(f"TOC {level}"))
+            if index == 0:
+                _field_char(p, "begin")
+                instr = etree.SubElement(etree.SubElement(p, _R), qn("w:instrText"))
+                instr.set(_XML_SPACE, "preserve")
+                instr.text = f' TOC \\o "1-{levels}" \\h \\z \\u '
+                _field_char(p, "separate")
+            if bookmark:
+                self._link(p, text, bookmark, False, False)
+            else:
+                _run(p, text)
+            if index == len(entries) - 1:
+                _field_char(p, "end")
+            paragraphs.append(p)
+        for p in paragraphs:
+            placeholder.addprevious(p)
+        placeholder.getparent().remove(placeholder)
+        settings = self.doc.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            # Word refuses settings out of the schema's order: updateFields comes before all of these.
+            later = next((child for child in settings if etree.QName(child).localname in _AFTER_UPDATE_FIELDS), None)
+            if later is None:
+                settings.append(update)
+            else:
+                later.addprevious(update)
+
     def save(self) -> bytes:
+        self._fill_contents()
         self._furniture()
         day = self.appendix.report_date
         stamp = datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -450,6 +553,30 @@ def _child(parent: Any, tag: str, **attributes: str) -> Any:
 @cache
 def _qn(name: str) -> str:
     return qn(name)
+
+
+# Every style the blocks may name, which a reference document must have or be given.
+_STYLES_USED = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "Finding Bullet",
+                "Numbered Paragraph", "Finding Detail", "Note", "Table Text", "Table Grid", "Hyperlink",
+                "TOC Heading", "TOC 1", "TOC 2", "TOC 3", "Header", "Footer")
+
+
+_AFTER_UPDATE_FIELDS = frozenset({
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator"})
+
+
+def _plain(content: Any) -> str:
+    """The text of a block's TEXT (a string or a list of segments)."""
+    if isinstance(content, list):
+        return "".join(str(s.get("text", "")) if isinstance(s, dict) else str(s) for s in content)
+    return str(content)
+
+
+def _field_char(p: Any, kind: str) -> None:
+    etree.SubElement(etree.SubElement(p, _R), qn("w:fldChar")).set(qn("w:fldCharType"), kind)
 
 
 def _field(paragraph: Any, name: str, bold: bool) -> None:
@@ -526,3 +653,50 @@ def _run(parent: Any, text: str, bold: bool = False, italic: bool = False, style
                 if len(piece.strip()) < len(piece):
                     t.set(_XML_SPACE, "preserve")
     return r
+
+
+MAX_REFERENCE_BYTES = 50 * 1024 * 1024  # a partnership's template with its logos is a few megabytes
+MAX_REFERENCE_UNPACKED = 200 * 1024 * 1024
+
+
+def read_reference_docx(path: Any) -> bytes:
+    """A reference document's bytes, checked before python-docx opens it: a .docx package (not an encrypted file
+    or an old .doc), of bounded size packed and unpacked, with a main document part. Anything else is bad input."""
+    import zipfile
+    from pathlib import Path
+
+    from ..errors import InputError, Problem
+
+    def problem(message: str) -> InputError:
+        return InputError([Problem(str(path), None, "--reference-docx", message)], "no report was written")
+
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise problem("is not a file")
+        if size > MAX_REFERENCE_BYTES:
+            raise problem(f"is {size:,} bytes; a reference document may be at most {MAX_REFERENCE_BYTES:,}")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise problem("file not found") from None
+    except OSError as exc:
+        raise problem(f"cannot read: {exc.strerror}") from None
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise problem("is an encrypted Word file or an old .doc: open it in Word and save it as a .docx without "
+                      "a password")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            members = package.infolist()
+            if len(members) > 10_000 or sum(m.file_size for m in members) > MAX_REFERENCE_UNPACKED:
+                raise problem("unpacks to more than a Word document holds")
+            if "word/document.xml" not in package.namelist():
+                raise problem("is a zip file but not a Word document (no word/document.xml)")
+    except zipfile.BadZipFile:
+        raise problem("is not a .docx (Word) file") from None
+    try:
+        Document(io.BytesIO(raw))
+    except Exception as exc:  # python-docx raises several kinds for a damaged package  # noqa: BLE001
+        raise problem(f"Word document that cannot be read ({type(exc).__name__}): open it in Word, save it, and "
+                      "try again") from None
+    return raw

@@ -348,6 +348,10 @@ class Rule(_Strict):
     theme: str
     agency: str
     description: str = ""
+    # What the standard expects, in one plain sentence written by the rule's author ("Children's social care
+    # checks with the GP before completing an assessment"): what every report says the standard is. The
+    # sentence generated from the check stays for `auditor rules show`.
+    expects: str = ""
     # For trainers' briefings (`auditor brief`): why the standard matters, in a sentence, and
     # questions for practitioners to reflect on when a case departs from it.
     why: str = ""
