@@ -54,3 +54,34 @@ def test_inspect_maps_panel_spellings_and_suggests_near_ones(tmp_path):
                                     "BCC CSC": "childrens-social-care", "Mars Agency": None}
     assert "'Helth Visiting' is mapped to health-visiting as the nearest known spelling" in done.stdout
     assert "'WMP' is mapped" not in done.stdout  # a spelling the rules know is not a guess
+
+
+def test_vertically_merged_cells_are_carried_down_in_word_and_excel(tmp_path):
+    """A panel that merges one date or agency cell over several rows means it for each of them: Word marks the rows
+    below as continuing the merge, Excel keeps the value only in the top cell; both read as the value repeated."""
+    from docx import Document
+    from openpyxl import Workbook
+
+    from auditor.importing.tables import iter_rows
+
+    rows = [("Date", "Agency", "Details"), ("11/06/2012", "CSC", "ICPC held"), ("", "", "Plan made"),
+            ("", "WMP", "Police not invited"), ("12/06/2012", "CSC", "Minutes sent")]
+    doc = Document()
+    table = doc.add_table(rows=len(rows), cols=3)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.cell(1, 0).merge(table.cell(3, 0))  # the date over three rows
+    table.cell(1, 1).merge(table.cell(2, 1))  # the agency over two
+    doc.save(str(tmp_path / "t.docx"))
+    wb = Workbook()
+    for values in rows:
+        wb.active.append(list(values))
+    wb.active.merge_cells("A2:A4")
+    wb.active.merge_cells("B2:B3")
+    wb.save(str(tmp_path / "t.xlsx"))
+    expected = [("11/06/2012", "CSC", "ICPC held"), ("11/06/2012", "CSC", "Plan made"),
+                ("11/06/2012", "WMP", "Police not invited"), ("12/06/2012", "CSC", "Minutes sent")]
+    for name in ("t.docx", "t.xlsx"):
+        read = [tuple(row.cells[:3]) for row in iter_rows(tmp_path / name, None)][1:]
+        assert read == expected, name

@@ -111,13 +111,65 @@ def _excel_rows(path: Path, table: str | None) -> Iterator[Row]:
         if book.strings_part and book.package.has(book.strings_part):
             book.package.read(book.strings_part, strings, f"the workbook's shared text ({book.strings_part})")
         epoch = CALENDAR_MAC_1904 if book.date1904 else WINDOWS_EPOCH
+        merged = _MergedDown(path, name)
+        if book.package.mentions(part, b"mergeCell "):  # merged ranges come after the rows: read them first
+            book.package.read(part, merged, f"sheet {name!r} ({part})")
         sheet = _SheetTarget(path, name, strings, styles.dates, styles.durations, epoch)
         last = 0
         for number, cells, notes in book.package.parse(part, sheet, f"sheet {name!r} ({part})"):
             for missing in range(last + 1, number):  # rows Excel did not write are blank, and still rows
-                yield Row(missing, ())
+                yield Row(missing, merged.carry(missing, ()))
             last = number
-            yield Row(number, cells, notes)
+            yield Row(number, merged.carry(number, cells), notes)
+
+
+class _MergedDown(_Target):
+    """A sheet's vertically merged ranges (mergeCell ref="B3:B5"), whose value Excel keeps only in the top cell:
+    `carry` gives each row below it the top cell's value, as a reader sees the sheet."""
+
+    def __init__(self, path: Path, sheet: str):
+        super().__init__(path)
+        self.sheet = sheet
+        self.starts: dict[int, list[tuple[int, int]]] = {}  # top row -> (column, last row) of each range
+        self.open: dict[int, tuple[str, int]] = {}  # column -> (value, last row) being carried down
+
+    def begin(self, tag: str, attrib: Any) -> None:
+        if _local(tag, _SHEET_NS) != "mergeCell":
+            return
+        match = _RANGE_REF.fullmatch(str(attrib.get("ref", "")))
+        if match is None:
+            return  # not a range we can use: the cells are read as they are
+        column = _column_number(match.group(1))
+        first, last = int(match.group(2)), int(match.group(4))
+        if last > first:
+            self.starts.setdefault(first, []).append((column, last))
+
+    def carry(self, number: int, cells: tuple[str, ...]) -> tuple[str, ...]:
+        if not self.starts and not self.open:
+            return cells
+        out = list(cells)
+        for column, (value, last) in list(self.open.items()):
+            if number > last:
+                del self.open[column]
+                continue
+            out.extend([""] * (column - len(out)))
+            if not out[column - 1]:
+                out[column - 1] = value
+        for column, last in self.starts.get(number, ()):
+            value = out[column - 1] if column <= len(out) else ""
+            if value:
+                self.open[column] = (value, last)
+        return tuple(out)
+
+
+_RANGE_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})")
+
+
+def _column_number(letters: str) -> int:
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - 64
+    return column
 
 
 class _StylesTarget(_Target):

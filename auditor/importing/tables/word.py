@@ -1,5 +1,6 @@
 """The rows of a Word document's tables, streamed from the document part: top-level tables only
-(a table nested in a cell is read as that cell's text), merged cells kept aligned, each row bounded."""
+(a table nested in a cell is read as that cell's text), merged cells kept aligned, a vertically merged
+cell's value carried down into each row it spans, each row bounded."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ class _WordTarget(_Target):
         self.open: list[list[str]] = []  # paragraphs begun and not ended, innermost last
         self.size = self.row_size = 0
         self.span = 1
+        self.continues = False  # the cell continues a vertically merged cell above (w:vMerge without restart)
+        self.above: tuple[str, ...] = ()  # the row above, as read: what a continued merged cell carries down
         self.in_text = False
         self.fallback = 0  # inside mc:Fallback, an older copy of content already read from mc:Choice
 
@@ -87,6 +90,7 @@ class _WordTarget(_Target):
             if self.depth == 1 and not self.fallback:
                 self.table += 1
                 self.row_number = 0
+                self.above = ()
         elif self.depth != 1 or self.fallback:
             if name == "p" and self.cell is not None and not self.fallback:  # a paragraph of a nested table
                 self._paragraph()
@@ -101,7 +105,9 @@ class _WordTarget(_Target):
             if self.row is None or self.cell is not None:
                 raise self.fail(f"a cell begins {'outside any row' if self.row is None else 'inside another cell'}"
                                 f": the document is damaged; {_REPAIR}")
-            self.cell, self.open, self.size, self.span = [], [], 0, 1
+            self.cell, self.open, self.size, self.span, self.continues = [], [], 0, 1, False
+        elif name == "vMerge" and self.cell is not None:
+            self.continues = _word_value(attrib) in (None, "continue")
         elif name == "gridSpan" and self.cell is not None:
             self.span = self._columns(_word_value(attrib), "a merged cell's span")
         elif name == "gridBefore" and self.row is not None and self.cell is None:  # columns skipped at the start
@@ -150,11 +156,15 @@ class _WordTarget(_Target):
         elif name == "tc" and self.cell is not None and self.row is not None:
             text = _clean("\n".join("".join(paragraph) for paragraph in self.cell))
             self._widen(1)
+            column = len(self.row) - 1
+            if self.continues and not text and column < len(self.above):
+                text = self.above[column]  # a vertically merged cell: the value of the cell it continues
             self.row[-1] = text
             self._widen(self.span - 1)  # a merged cell covers several columns: keep the columns aligned
             self.cell, self.open = None, []
         elif name == "tr" and self.row is not None:
-            self.ready.append((self.table, tuple(self.row)))
+            self.above = tuple(self.row)
+            self.ready.append((self.table, self.above))
             self.row = None
 
 

@@ -140,6 +140,23 @@ class _Package:
                 if not chunk:
                     return
 
+    def mentions(self, name: str, needle: bytes) -> bool:
+        """Whether a part's bytes hold `needle`: a cheap look (decompression only, no XML) before a second pass that
+        most parts do not need. Damage is left to `parse` to report."""
+        info = self.parts.get(name.lower())
+        if info is None or info.flag_bits & 0x1 or info.file_size > MAX_PART_BYTES:
+            return False
+        tail = b""
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    if needle in tail + chunk:
+                        return True
+                    tail = chunk[-len(needle):]
+        except _READ_ERRORS:
+            return False
+        return False
+
     def read(self, name: str, target: _Target, what: str) -> None:
         for _ in self.parse(name, target, what):
             pass
