@@ -120,7 +120,7 @@ def test_workbook_tables_have_bold_headers_frozen_panes_and_filters(compared):
         assert ws.auto_filter.ref == f"A1:{header[-1].column_letter}{ws.max_row}", ws.title
         assert all(ws.column_dimensions[c.column_letter].width for c in header), ws.title
     summary = wb["Summary"]
-    assert summary["A1"].value == "Safeguarding audit board pack" and summary["A1"].font.b
+    assert summary["A1"].value == compared["meta"]["title"] == "Safeguarding audit round" and summary["A1"].font.b
 
 
 def test_workbook_rates_are_numbers_in_a_percentage_format(compared):

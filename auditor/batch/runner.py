@@ -22,6 +22,7 @@ from ..engine import engine_version
 from ..errors import InputError, Problem
 from ..files.writing import FolderWriter, write_atomic
 from ..rulebook import load_rulebook
+from ..board.messages import front_page, load_targets, rag
 from ..board.model import Board, comparison
 from ..board.writers import board_json, csv_files, errors_csv
 from .executors import run_dask, run_local
@@ -45,15 +46,28 @@ class BatchResult:
     writing_seconds: float = 0.0  # per-case files and the board pack, in this process
 
 
+@dataclass(frozen=True)
+class FrontMatter:
+    """What the board pack's front page says of the round that the inputs cannot: its title, the protective
+    marking and the date it was produced (ISO)."""
+
+    title: str = "Safeguarding audit round"
+    marking: str = "OFFICIAL-SENSITIVE"
+    produced: str = ""
+
+
 def run_batch(specs: list[str], out: Path, *, workers: int | None = None, formats: tuple[str, ...] = FORMATS,
               since: date | None = None, until: date | None = None, rules: str | None = None,
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
               compare: Path | None = None, on_progress: Callable[[int], None] | None = None,
-              case_timeout: float = DEFAULT_CASE_TIMEOUT, options: CaseOptions = CaseOptions()) -> BatchResult:
+              case_timeout: float = DEFAULT_CASE_TIMEOUT, options: CaseOptions = CaseOptions(),
+              front: FrontMatter = FrontMatter(), targets: Path | None = None) -> BatchResult:
     """`options.full`: each case's findings in the full layout (every standard, citations in full) rather than the
     compact one, whose citations are in OUT/citations.json (auditor.reports.compact); `options.learning`: include
-    practice learning from other areas' reviews."""
+    practice learning from other areas' reviews. `front`: the round's title, marking and date for the front page;
+    `targets`: a board's targets file, which gives each standard with a target red, amber or green."""
     book = load_rulebook(rules)
+    goals = load_targets(targets, set(book.rules)) if targets is not None else None
     previous = _previous(compare) if compare is not None else None
     board = Board(book, since, until)
     if executor == "dask":
@@ -94,10 +108,16 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
         if cases is not None:
             cases.close()
     meta = {"auditor_version": __version__, "engine": engine, "engine_version": engine_version(engine),
-            "rulebook": book.meta.name, "rulebook_version": book.version, "inputs_sha256": digest.hexdigest()}
+            "rulebook": book.meta.name, "rulebook_version": book.version, "inputs_sha256": digest.hexdigest(),
+            "title": front.title, "marking": front.marking, "produced": front.produced}
     data = board.to_data(meta)
     if previous is not None:
         data["comparison"] = comparison(data, previous)
+    if goals is not None:
+        for standard in data["standards"]:
+            standard["target"] = goals.standards.get(standard["rule_id"])
+            standard["rag"] = rag(standard, goals)
+    data["front"] = front_page(data, goals)
     started = perf_counter()
     result.files = _write_pack(out, data, formats)
     result.writing_seconds += perf_counter() - started

@@ -85,6 +85,7 @@ class Board:
         standards = [{"rule_id": r, "title": rules[r].title, "severity": rules[r].severity,
                       "theme": label(rules[r].theme).capitalize(), "agency": agency_names.get(rules[r].agency, rules[r].agency),
                       "cases_with_departure": sum(1 for c in self.cases if c["statuses"][r] == "breach"),
+                      "cases_judged": sum(1 for c in self.cases if c["statuses"][r] in JUDGED),
                       **rates(self.by_rule[r])} for r in self.rule_ids]
         return {
             "meta": {**meta, "cases_audited": len(self.cases), "cases_failed": len(self.errors),
@@ -119,6 +120,8 @@ def comparison(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
                         "departure_rate_now": row["departure_rate"], "judged_before": prior.get("judged", 0),
                         "judged_now": row["judged"]})
         return out
-    return {"previous_inputs_sha256": before.get("meta", {}).get("inputs_sha256", ""),
+    meta = before.get("meta", {})
+    return {"previous_inputs_sha256": meta.get("inputs_sha256", ""),
+            "previous_title": meta.get("title") or "", "previous_produced": meta.get("produced") or "",
             "standards": pair("standards", "rule_id"),
             "agencies": pair("agencies", "agency")}

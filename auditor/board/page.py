@@ -1,4 +1,5 @@
-"""The board pack as one self-contained HTML page: nothing is fetched, nothing is taken from the clock.
+"""The board pack as one self-contained HTML page: nothing is fetched, and the only date is the one the pack was
+produced on (`auditor batch --date`, else SOURCE_DATE_EPOCH, else today).
 
 Charts are inline SVG laid out here in Python (the template draws what is
 computed); all text from the chronologies goes through Jinja2's autoescape. The
@@ -14,6 +15,7 @@ from typing import Any
 from jinja2 import Environment
 
 from ..reports.render import LIMITS, environment
+from .messages import front_page
 from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, Status
 
 GRID_LIMIT = 500
@@ -82,6 +84,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],
         "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles, "charts": charts, "comparison": comparison,
         "previous_sha": (comparison or {}).get("previous_inputs_sha256", ""),
+        "front": data.get("front") or front_page(data), "covered": _covered(cases),
         "rules": data["matrix"]["rules"], "grid": cases if len(cases) <= GRID_LIMIT else None,
         "case_count": len(cases), "grid_limit": GRID_LIMIT,
         "errors": [{**e, "shown": e["problems"][:PROBLEMS_SHOWN], "more": max(0, len(e["problems"]) - PROBLEMS_SHOWN)}
@@ -177,6 +180,15 @@ def _ukdate(iso: Any) -> str:
         return date.fromisoformat(iso).strftime("%d/%m/%Y")
     except (TypeError, ValueError):
         return "" if iso is None else str(iso)
+
+
+def _covered(cases: list[dict[str, Any]]) -> str:
+    """The dates the round's chronologies cover, first day to last."""
+    starts = [c["from"] for c in cases if c.get("from")]
+    ends = [c["to"] for c in cases if c.get("to")]
+    if not starts or not ends:
+        return "no case audited"
+    return f"{_ukdate(min(starts))} to {_ukdate(max(ends))}"
 
 
 def _window(since: str | None, until: str | None) -> str:

@@ -47,7 +47,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PERCENT = "0.0%"
 CHANGE = "+0.0%;-0.0%;0.0%"
 DAY = "dd/mm/yyyy"
-RATE_KEYS = {"departure_rate", "possible_rate", "met_rate", "departure_rate_before", "departure_rate_now"}
+RATE_KEYS = {"departure_rate", "possible_rate", "met_rate", "departure_rate_before", "departure_rate_now",
+             "target departure rate"}
 
 STATUS_FILLS = {s: Status(s).fill for s in DISPLAY_ORDER}  # light fills: the status is written in the cell too
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -68,7 +69,8 @@ HEADINGS = {
     "departure_rate_before": "Departure rate before", "departure_rate_now": "Departure rate now",
     "judged_before": "Judgements before", "judged_now": "Judgements now", "failure": "Failure",
     "problem": "Problem", "change": "Change in departure rate (percentage points)",
-    "practice learning from": "Practice learning from",
+    "practice learning from": "Practice learning from", "cases judged": "Cases judged",
+    "target departure rate": "Target departure rate", "against target": "Against target",
 }
 
 SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen columns
@@ -120,14 +122,29 @@ def board_workbook(data: dict[str, Any]) -> bytes:
 
 def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, int]]) -> None:
     meta = data["meta"]
+    _for_print(ws, title_rows=False)
+    written = [0]  # rows appended so far: a write-only sheet does not count them
+
+    def append(values: list[Any]) -> None:
+        written[0] += 1
+        ws.append(values)
+
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 100
     ws.sheet_view.showGridLines = False
-    title = WriteOnlyCell(ws, value="Safeguarding audit board pack")
+    title = WriteOnlyCell(ws, value=_text(meta.get("title") or "Safeguarding audit board pack"))
     title.font = Font(bold=True, size=16)
-    ws.append([title])
+    append([title])
+    if meta.get("marking"):
+        marking = WriteOnlyCell(ws, value=_text(meta["marking"]))
+        marking.font = Font(bold=True)
+        append([marking])
 
     def row(label: str, value: Any, fmt: str | None = None) -> None:
+        # Excel and LibreOffice do not grow a row openpyxl wrote: give a long text the lines it wraps to.
+        lines = max(-(-len(str(value)) // 110), -(-len(str(label)) // 36), 1)
+        if lines > 1:
+            ws.row_dimensions[written[0] + 1].height = 15 * lines
         key = WriteOnlyCell(ws, value=_text(label))
         key.font = HEADER_FONT
         key.alignment = WRAP_TOP
@@ -135,14 +152,33 @@ def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, in
         cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         if fmt:
             cell.number_format = fmt
-        ws.append([key, cell])
+        append([key, cell])
 
     def section(name: str) -> None:
-        ws.append([])
+        append([])
         head = WriteOnlyCell(ws, value=name)
         head.font = Font(bold=True, size=13)
-        ws.append([head])
+        append([head])
 
+    if meta.get("produced"):
+        row("Produced", _ukdate(meta["produced"]))
+    front = data.get("front")
+    if front:
+        section("Key messages")
+        for heading, key in (("Highest departure rates", "highest"), ("Biggest changes since the previous round",
+                                                                        "changes"), ("What was done well", "done_well")):
+            for n, message in enumerate(front[key]):
+                rag = f"[{message['rag']}] " if message.get("rag") else ""
+                row(heading if n == 0 else "", rag + message["text"])
+            if key == "highest" and front["few"]:
+                row("", front["few"])
+        if front.get("scorecard"):
+            counts = front["scorecard"]["counts"]
+            row("Against the targets", f"red {counts['red']}, amber {counts['amber']}, green {counts['green']}, "
+                f"too few judgements to rate {counts['too few']}")
+        row("", f"Rates over fewer than {front['min_judged']} judgements are given as counts; a change is called "
+            "more than noise when a two-proportion test finds it at the 5% level.")
+        section("The round")
     total = {k: sum(s[k] for s in data["standards"]) for k in ("judged", *JUDGED)}
     row("What this is", "A rule-based audit of a round of safeguarding case chronologies against the standards in "
         "the rulebook, for the partnership board: each case, each standard, and the rates per standard, agency, "
@@ -177,7 +213,7 @@ def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, in
         key = WriteOnlyCell(ws, value=_text(label))
         key.fill = PatternFill("solid", fgColor=STATUS_FILLS.get(status, "FFFFFF"))
         key.border = Border(*(Side(style="thin", color="BFBFBF"),) * 4)
-        ws.append([key, STATUS_MEANING.get(status, "")])
+        append([key, STATUS_MEANING.get(status, "")])
     section("Limits")
     row("Before relying on it", LIMITS)
     if len(data["matrix"]["cases"]) > MAX_ROWS - 1:
@@ -199,7 +235,18 @@ def _header_cell(ws: Any, key: str, rotated: bool = False) -> WriteOnlyCell:
     return cell
 
 
+def _for_print(ws: Any, title_rows: bool = True) -> None:
+    """Printed for a board: landscape A4, every column on one page's width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if title_rows:
+        ws.print_title_rows = "1:1"
+
+
 def _table(ws: Any, header: list[str], rows: list[list[Any]], frozen: int) -> None:
+    _for_print(ws)
     widths = [_width(key, [r[i] for r in rows[:1000]]) for i, key in enumerate(header)]
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -239,6 +286,7 @@ LEADING = 7  # input, case id, title, area, from, to, events; then one column pe
 
 def _matrix_sheet(wb: Workbook, data: dict[str, Any], header: list[str]) -> tuple[Any, dict[str, int]]:
     ws = wb.create_sheet("Matrix")
+    _for_print(ws)
     cases = data["matrix"]["cases"][:1000]
     for i, key in enumerate(header[:LEADING], 1):
         values = [c[key] for c in cases]
@@ -323,6 +371,10 @@ def _value(value: Any) -> Any:
 
 def _change(before: Any, now: Any) -> float | None:
     return None if before is None or now is None else round(now - before, 4)
+
+
+def _ukdate(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) >= 10 else iso
 
 
 def _window(since: str | None, until: str | None) -> str:

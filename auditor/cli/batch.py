@@ -10,7 +10,7 @@ import typer
 
 from ..errors import InputError, Problem
 from ..chronology.dates import parse_day
-from .app import LEARNING_OPTION, RULES_OPTION, Engine, app
+from .app import LEARNING_OPTION, RULES_OPTION, Engine, app, report_date
 
 
 class Executor(str, Enum):
@@ -35,6 +35,13 @@ def batch_command(
     engine: Engine = typer.Option(Engine.durable, "--engine", help="Matcher: durable-rules, or the reference evaluator."),
     full: bool = typer.Option(False, "--full", help="Each case's findings in the full layout (every standard, "
                               "citations in full, indented), as `auditor audit --format json` writes them."),
+    title: str = typer.Option("Safeguarding audit round", "--title", help="The round's title, on the front page "
+                              "and wherever a later round names this one."),
+    marking: str = typer.Option("OFFICIAL-SENSITIVE", "--marking", help="Protective marking for the board pack."),
+    on: Optional[str] = typer.Option(None, "--date", help="Date the pack is produced (YYYY-MM-DD); default "
+                                     "SOURCE_DATE_EPOCH if set, else today."),
+    targets: Optional[Path] = typer.Option(None, "--targets", help="A targets file (YAML: a departure rate per "
+                                           "standard): each standard with one is red, amber or green against it."),
     learning: bool = LEARNING_OPTION,
 ) -> None:
     """Audit many chronologies and write a board pack; one bad case never stops or loses the others.
@@ -53,9 +60,11 @@ def batch_command(
 
       auditor batch cases.jsonl --out q1 --compare round-2026-q4
 
+      auditor batch cases.jsonl --out q1 --title "Quarter 1 audit round" --targets targets.yaml
+
       auditor batch cases.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from ..batch.runner import FORMATS, progress_bar, run_batch
+    from ..batch.runner import FORMATS, FrontMatter, progress_bar, run_batch
     from ..batch.worker import CaseOptions
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -71,7 +80,8 @@ def batch_command(
         result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
                            rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
                            scheduler=scheduler, compare=compare, on_progress=bar.update, case_timeout=case_timeout,
-                           options=CaseOptions(full=full, learning=learning))
+                           options=CaseOptions(full=full, learning=learning),
+                           front=FrontMatter(title, marking, report_date(on).isoformat()), targets=targets)
     typer.echo(f"{result.audited} case{'s' if result.audited != 1 else ''} audited, {result.failed} could not be "
                f"(see {out / 'errors.csv'}); board pack in {out}")
     if result.failed:
