@@ -17,7 +17,7 @@ from auditor.importing.classification import load_classifier
 from auditor.importing.importer import import_table
 from auditor.importing.profile import load_profile
 from auditor.importing.report import import_report_markdown
-from auditor.importing.tables import iter_rows, list_tables
+from auditor.files.tables import iter_rows, list_tables
 
 from .conftest import FOUNDING_CASE, ROOT
 

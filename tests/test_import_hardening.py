@@ -18,7 +18,7 @@ from auditor.importing.classification import load_classifier
 from auditor.importing.importer import import_table
 from auditor.importing.profile import load_profile
 from auditor.importing.report import import_report_markdown, summary_line
-from auditor.importing.tables import MAX_CELL_CHARS, MAX_WORD_COLUMNS, iter_rows, list_tables, zip_package
+from auditor.files.tables import MAX_CELL_CHARS, MAX_WORD_COLUMNS, iter_rows, list_tables, zip_package
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -62,7 +62,7 @@ def test_vertically_merged_cells_are_carried_down_in_word_and_excel(tmp_path):
     from docx import Document
     from openpyxl import Workbook
 
-    from auditor.importing.tables import iter_rows
+    from auditor.files.tables import iter_rows
 
     rows = [("Date", "Agency", "Details"), ("11/06/2012", "CSC", "ICPC held"), ("", "", "Plan made"),
             ("", "WMP", "Police not invited"), ("12/06/2012", "CSC", "Minutes sent")]

@@ -33,7 +33,7 @@ from ..chronology.vocabulary import Vocabulary
 from .classification import Classifier, LinkRule
 from .profile import ROLES, Profile, column_index, fold, slug
 from .review import MEETINGS, Answer, Proposal, propose
-from .tables import Row, iter_rows
+from ..files.tables import Row, iter_rows
 from .written_dates import DateProblem, WrittenDate, parse_written_date
 
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")

@@ -19,7 +19,7 @@ import yaml
 
 from ..chronology.vocabulary import Vocabulary
 from .profile import fold, slug
-from .tables import TableInfo, iter_rows, list_tables
+from ..files.tables import TableInfo, iter_rows, list_tables
 
 # Heading words that suggest each role, most telling first.
 HEADINGS: dict[str, tuple[str, ...]] = {

@@ -287,7 +287,7 @@ def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
 def read_review_sheet(path: Path, vocabulary: Vocabulary) -> dict[int, Answer]:
     """The panel's answers by the table's row number. Every problem (an unknown decision or type, attributes
     that are not `name: value`, a row named twice) is reported at once, with the sheet's row and column."""
-    from .tables import iter_rows
+    from ..files.tables import iter_rows
 
     if path.suffix.lower() not in (".xlsx", ".docx", ".csv"):
         raise InputError([Problem(str(path), None, "--reviewed", "a review sheet is .xlsx, .docx or .csv")])

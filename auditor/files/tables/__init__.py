@@ -1,4 +1,4 @@
-"""Read the rows of a chronology table from a Word document, an Excel workbook or a CSV file.
+"""Read the rows of a table (a panel's chronology, a review sheet, a decisions sheet) from Word, Excel or CSV.
 
 Every reader streams: a 50,000-row table is never held in memory at once. A Word
 document or an Excel workbook is a zip package of XML parts; each part is read in

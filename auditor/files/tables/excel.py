@@ -1,7 +1,7 @@
 """The rows of an Excel worksheet, streamed from the workbook's parts: the workbook (its sheets), the
 style sheet (which cells show dates), the shared strings (spooled to a temporary file) and the sheet.
 
-Read with lxml rather than openpyxl (the docstring of `auditor.importing.tables` says why); only
+Read with lxml rather than openpyxl (the docstring of `auditor.files.tables` says why); only
 openpyxl's number-format and date helpers are used.
 """
 
