@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 import yaml
 
-from auditor.appendix.decisions import Decision, decisions_template, dump_decisions, load_decisions
+from auditor.appendix.decision_files import load_decisions
+from auditor.appendix.decisions import Decision, decisions_template, dump_decisions
 from auditor.appendix.model import build_appendix, prose_date
 from auditor.appendix.redaction import Redactor, likely_identifiers
 from auditor.audit.run import audit
@@ -99,18 +100,20 @@ def test_review_writes_every_finding_undecided_and_the_file_round_trips(result, 
     assert {d["decision"] for d in data["decisions"]} == {"undecided"}
     path = tmp_path / "decisions.yaml"
     path.write_text(text)
-    assert all(d.decision == "undecided" for d in load_decisions(path, result).values())
+    assert all(d.decision == "undecided" for d in load_decisions(path, result).by_finding.values())
+    assert {d["status"] for d in data["decisions"]} <= {"Departure", "Possible departure", "Not evaluable", "Met"}
 
 
-def test_a_decision_on_an_unknown_finding_is_an_error_with_its_line(result, tmp_path):
+def test_a_decision_on_a_finding_the_audit_did_not_make_is_set_aside_not_attached(result, rulebook, tmp_path):
     path = tmp_path / "decisions.yaml"
     path.write_text(dump_decisions(result.chronology.case.id, [
         Decision(finding="police-invited-to-icpc-where-domestic-abuse@E046", decision="confirmed", reason="para 148"),
         Decision(finding="no-such-rule@E999", decision="disputed", reason="x")]))
-    with pytest.raises(InputError) as caught:
-        load_decisions(path, result)
-    [problem] = caught.value.problems
-    assert problem.field == "decisions[1].finding" and problem.line == 8 and "no finding 'no-such-rule@E999'" in problem.message
+    loaded = load_decisions(path, result)
+    assert list(loaded.by_finding) == ["police-invited-to-icpc-where-domestic-abuse@E046"]
+    assert [d.finding for d in loaded.stale] == ["no-such-rule@E999"]
+    a = build_appendix(result, rulebook, loaded.by_finding, report_date=DAY, set_aside=["no-such-rule@E999"])
+    assert any("1 decision names a finding this audit did not make (no-such-rule@E999)" in p.text for p in a.method)
 
 
 def test_a_decision_needs_a_reason(result, tmp_path):
@@ -128,7 +131,7 @@ def test_decisions_appear_and_a_disputed_finding_keeps_its_evidence(result, rule
                  reason="Review para 148 states it.", reviewer_role="Independent reviewer", date=date(2026, 12, 1)),
         Decision(finding="gp-invited-to-icpc@E046", decision="disputed", reason="The GP was consulted by telephone.",
                  reviewer_role="Panel member (health)", date=date(2026, 12, 2))]))
-    a = build_appendix(result, rulebook, load_decisions(path, result), report_date=DAY)
+    a = build_appendix(result, rulebook, load_decisions(path, result).by_finding, report_date=DAY)
     disputed = next(f for f in a.findings if f.id == "gp-invited-to-icpc@E046")
     assert disputed.decision.decision == "disputed" and [e.event_id for e in disputed.evidence] == ["E046"]
     text = render_appendix(a, "md").decode()
@@ -203,8 +206,10 @@ def test_review_then_report_round_trip_on_the_command_line(tmp_path):
     proc = run("review", str(FOUNDING_CASE), "--output", str(decisions))
     assert proc.returncode == 0, proc.stderr
     text = decisions.read_text().replace(
-        "- finding: police-invited-to-icpc-where-domestic-abuse@E046\n    decision: undecided\n    reason: \"\"",
-        "- finding: police-invited-to-icpc-where-domestic-abuse@E046\n    decision: confirmed\n    reason: \"Para 148.\"")
+        "- finding: police-invited-to-icpc-where-domestic-abuse@E046\n    status: Departure\n    decision: undecided\n"
+        "    reason: \"\"",
+        "- finding: police-invited-to-icpc-where-domestic-abuse@E046\n    status: Departure\n    decision: confirmed\n"
+        "    reason: \"Para 148.\"")
     assert "decision: confirmed" in text
     decisions.write_text(text)
     out = tmp_path / "appendix.md"

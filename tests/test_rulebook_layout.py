@@ -11,7 +11,8 @@ import tomllib
 import jsonschema
 import pytest
 
-from auditor.appendix.decisions import Decision, dump_decisions, load_decisions
+from auditor.appendix.decision_files import load_decisions
+from auditor.appendix.decisions import Decision, dump_decisions
 from auditor.audit.run import audit
 from auditor.chronology.loader import load_chronology
 from auditor.errors import InputError
@@ -136,9 +137,8 @@ def test_a_decision_written_under_a_former_rule_id_attaches_to_the_renamed_rule(
     decisions = tmp_path / "decisions.yaml"
     decisions.write_text(dump_decisions(chron.case.id, [Decision(finding=old_id, decision="confirmed", reason="agreed",
                                                                  date=datetime.date(2026, 12, 1))]))
-    with pytest.raises(InputError):  # without the aliases, the old id names no finding
-        load_decisions(decisions, result)
-    assert load_decisions(decisions, result, book.aliases)[finding.id].decision == "confirmed"
+    assert [d.finding for d in load_decisions(decisions, result).stale] == [old_id]  # without the aliases: no finding
+    assert load_decisions(decisions, result, book.aliases).by_finding[finding.id].decision == "confirmed"
 
 
 def test_an_alias_that_is_another_rules_id_is_refused(tmp_path):

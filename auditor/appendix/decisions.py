@@ -2,24 +2,20 @@
 
 `auditor review CASE` writes a decisions file listing every finding, undecided; the
 author fills it in and passes it to `auditor report --decisions`. A decision that
-names a finding the audit did not make is an error (exit 2), so a stale file
-cannot silently attach a decision to the wrong finding.
+names a finding the audit did not make is set aside and listed, never attached to another finding
+(`decision_files` reads and writes the files, in YAML, Excel or Word).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..audit.run import AuditResult
-from ..errors import InputError
 from ..chronology.dates import parse_day
-from ..files.reading import load_file
-from ..files.validation import validate
 
 DecisionValue = Literal["undecided", "confirmed", "disputed", "not-applicable"]
 DECISION_LABELS = {"undecided": "Undecided", "confirmed": "Confirmed", "disputed": "Disputed",
@@ -34,6 +30,9 @@ class Decision(BaseModel):
     reason: str = ""
     reviewer_role: str = ""
     date: dt.date | None = None
+    # The finding's status when the decision was written (auditor review records it): `--update` says where a
+    # finding's status has changed since, so a decision on a departure is not carried silently onto a met.
+    status: str = ""
 
     @field_validator("date", mode="before")
     @classmethod
@@ -52,8 +51,9 @@ class DecisionsFile(BaseModel):
     decisions: list[Decision] = Field(default_factory=list)
 
 
-def decisions_template(result: AuditResult) -> str:
-    """Every finding that is not "not applicable", undecided, with what it says, for the author to fill in."""
+def decisions_template(result: AuditResult, decided: dict[str, Decision] | None = None) -> str:
+    """Every finding that is not "not applicable", with its status, undecided (or as `decided`), for the author to
+    fill in."""
     lines = [
         f"# Reviewer's decisions for case {result.chronology.case.id}.",
         "# For each finding set `decision` to confirmed, disputed or not-applicable, give the reason,",
@@ -65,39 +65,19 @@ def decisions_template(result: AuditResult) -> str:
     for f in result.findings:
         if f.status == "not-applicable":
             continue
-        lines += [f"  # {f.status_label}: {f.title}",
+        d = (decided or {}).get(f.id)
+        lines += [f"  # {f.title}",
                   f"  - finding: {f.id}",
-                  "    decision: undecided",
-                  '    reason: ""',
-                  '    reviewer_role: ""',
-                  "    date:"]
+                  f"    status: {f.status_label}",
+                  f"    decision: {d.decision if d else 'undecided'}",
+                  f"    reason: {_quoted(d.reason if d else '')}",
+                  f"    reviewer_role: {_quoted(d.reviewer_role if d else '')}",
+                  f"    date: {d.date.isoformat() if d and d.date else ''}".rstrip()]
     return "\n".join(lines) + "\n"
 
 
-def load_decisions(path: Path | str, result: AuditResult, aliases: dict[str, str] | None = None) -> dict[str, Decision]:
-    """`aliases`: a rule's former ids (the rulebook's `aliases`), so a decision written before a rule was renamed
-    attaches to the finding under its new id."""
-    doc = load_file(path)
-    data = validate(DecisionsFile, doc)
-    problems = []
-    known = {f.id for f in result.findings}
-    seen: set[str] = set()
-    if data.case != result.chronology.case.id:
-        problems.append(doc.problem(("case",), f"these decisions are for case {data.case!r}, "
-                                    f"not {result.chronology.case.id!r}"))
-    decisions = [_renamed(d, known, aliases or {}) for d in data.decisions]
-    for i, d in enumerate(decisions):
-        if d.finding not in known:
-            problems.append(doc.problem(("decisions", i, "finding"), f"no finding {d.finding!r} in this audit; "
-                                        "run `auditor review` to list the findings"))
-        elif d.finding in seen:
-            problems.append(doc.problem(("decisions", i, "finding"), f"a second decision on {d.finding!r}"))
-        seen.add(d.finding)
-        if d.decision != "undecided" and not d.reason.strip():
-            problems.append(doc.problem(("decisions", i, "reason"), "a decision needs its reason"))
-    if problems:
-        raise InputError(problems, "no report was written")
-    return {d.finding: d for d in decisions}
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, default_style='"', width=10_000).strip()
 
 
 def _renamed(decision: Decision, known: set[str], aliases: dict[str, str]) -> Decision:
@@ -113,3 +93,4 @@ def dump_decisions(case_id: str, decisions: list[Decision]) -> str:
     """Used by tests and tools that edit decisions programmatically."""
     rows = [d.model_dump(mode="json") for d in decisions]
     return yaml.safe_dump({"case": case_id, "decisions": rows}, sort_keys=False, allow_unicode=True)
+

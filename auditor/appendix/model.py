@@ -205,7 +205,9 @@ def prose_date(day: date) -> str:
 
 def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str, Decision] | None = None,
                    report_date: date | None = None, marking: str = DEFAULT_MARKING, redact: bool = False,
-                   coarsen_dates: bool = False, decisions_sha256: str = "") -> Appendix:
+                   coarsen_dates: bool = False, decisions_sha256: str = "",
+                   set_aside: list[str] | None = None) -> Appendix:
+    """`set_aside`: findings a decisions file named that this audit did not make (their decisions are not used)."""
     chron, vocab = result.chronology, rulebook.vocabulary
     case = chron.case
     decisions = decisions or {}
@@ -269,6 +271,11 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
     decisions_summary = (", ".join(f"{n} {k.replace('-', ' ')}" for k, n in sorted(decided.items()))
                          if decided else "no reviewer decisions recorded")
     method.append(para(f"Reviewer's decisions: {decisions_summary}."))
+    if set_aside:
+        method.append(para(f"{len(set_aside)} decision{'s name findings' if len(set_aside) != 1 else ' names a finding'} "
+                           f"this audit did not make ({', '.join(set_aside)}), written on an earlier chronology or "
+                           "rulebook; set aside, not attached to any finding here. `auditor review --update` carries "
+                           "decisions onto this audit."))
     imported = [e for e in chron.events if e.classified_by]
     if imported:
         by_panel = sum(1 for e in imported if e.classified_by == [PANEL])

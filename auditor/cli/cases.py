@@ -106,7 +106,7 @@ def report_command(
 
       auditor report case.yaml --format docx --reference-docx partnership-template.docx --output appendix.docx
     """
-    from ..appendix.decisions import load_decisions
+    from ..appendix.decision_files import load_decisions
     from ..appendix.model import build_appendix
     from ..reports.appendix import render_appendix
 
@@ -121,11 +121,17 @@ def report_command(
     book = load_rulebook(rules)
     result = audit_path(case, book, engine.value, trace=True,  # the trace tells what entries do not record
                         learning=learning)
-    chosen, digest = {}, ""
+    chosen, digest, set_aside = {}, "", []
     if decisions is not None:
-        chosen = load_decisions(decisions, result, book.aliases)
-        digest = sha256_hex(read_source(decisions)[0])
-    appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest)
+        loaded = load_decisions(decisions, result, book.aliases)
+        chosen, set_aside = loaded.by_finding, [d.finding for d in loaded.stale]
+        digest = sha256_hex(decisions.read_bytes() if decisions.suffix.lower() in (".xlsx", ".docx")
+                            else read_source(decisions)[0])
+        for finding in set_aside:
+            typer.echo(f"decisions: {finding} is not a finding of this audit; its decision is set aside "
+                       "(`auditor review --update` carries decisions onto a changed audit)", err=True)
+    appendix = build_appendix(result, book, chosen, report_date(on), marking, redact, coarsen_dates, digest,
+                              set_aside)
     for warning in appendix.identifier_warnings:
         typer.echo(f"redaction: {warning}", err=True)
     write_output(render_appendix(appendix, fmt.value, templates, exercise, reference), output)
@@ -154,16 +160,43 @@ def check_command(
 @app.command("review")
 def review_command(
     case: Path = typer.Argument(..., metavar="CASE", help="Chronology file (YAML or JSON)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Decisions file to write (default: print)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Decisions file to write: .yaml, or .xlsx "
+                                          "(Excel) or .docx (Word) for a sheet (default: print YAML)."),
+    update: Optional[Path] = typer.Option(None, "--update", help="An earlier decisions file (YAML, Excel or Word): "
+                                          "carry its decisions onto this audit and list those that no longer apply."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Write a decisions file listing every finding, undecided, for the reviewer to fill in.
+    """Write a decisions file listing every finding with its status, undecided, for the reviewer to fill in: YAML,
+    or a sheet in Excel or Word with a column for the decision, its reason, the reviewer's role and the date.
 
-    Example: auditor review fixtures/cases/bdhr-2012-13-04.yaml --output my-decisions.yaml
+    Examples:
+
+      auditor review fixtures/cases/bdhr-2012-13-04.yaml --output my-decisions.yaml
+
+      auditor review fixtures/cases/bdhr-2012-13-04.yaml --output decisions.xlsx
+
+      auditor review case.yaml --update decisions-before.xlsx --output decisions-now.xlsx
     """
+    from ..appendix.decision_files import FORMATS, carried_over, decision_rows, write_decision_sheet
     from ..appendix.decisions import decisions_template
 
     if output is not None and output.exists():
         raise InputError([Problem(str(output), None, "", "already exists; the reviewer's decisions are not "
                                   "overwritten (choose another file name)")])
-    write_output(decisions_template(audit_path(case, load_rulebook(rules))), output)
+    sheet = output is not None and output.suffix.lower() in FORMATS
+    if output is not None and not sheet and output.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise InputError([Problem(str(output), None, "--output", "a decisions file is .yaml, .xlsx or .docx")])
+    book = load_rulebook(rules)
+    result = audit_path(case, book)
+    decided: dict = {}
+    if update is not None:
+        carried = carried_over(update, result, book.aliases)
+        decided = carried.kept
+        for line in carried.report():
+            typer.echo(f"review: {line}", err=True)
+    if sheet:
+        assert output is not None
+        write_output(write_decision_sheet(output, result.chronology.case.id, decision_rows(result, book, decided)),
+                     output)
+    else:
+        write_output(decisions_template(result, decided), output)
