@@ -236,3 +236,11 @@ def test_the_appendix_gives_the_standard_in_its_author_s_words(rulebook, tmp_pat
     appendix = build_appendix(result, rulebook)
     assert appendix.summary and all(row.standard == rulebook.rules[f.rule_id].expects
                                     for row in appendix.summary for f in appendix.findings if f.number == row.number)
+
+
+def test_every_rule_says_why_it_matters_and_what_to_do_now(rulebook):
+    """The briefing's grid reads each rule's `why` (why it matters) and `do_now` (what you should do now)."""
+    for rule in rulebook.rules.values():
+        assert rule.why and rule.why.endswith("."), rule.id
+        assert rule.do_now and rule.do_now[0].isupper() and rule.do_now.endswith("."), rule.id
+        assert not {"must", "should"} & set(rule.do_now.lower().replace(",", " ").split()), rule.id

@@ -135,6 +135,7 @@ def _word(case_id: str, rows: list[list[str]]) -> bytes:
     case_table = doc.add_table(rows=1, cols=2)
     case_table.style = "Table Grid"
     case_table.rows[0].cells[0].text, case_table.rows[0].cells[1].text = "case", case_id
+    doc.add_paragraph()  # two tables with nothing between them are one table to Word and LibreOffice
     table = doc.add_table(rows=1, cols=len(HEADER))
     table.style = "Table Grid"
     for cell, name in zip(table.rows[0].cells, HEADER):

@@ -28,17 +28,22 @@ def register(app: typer.Typer) -> None:
         marking: str = typer.Option("OFFICIAL-SENSITIVE", "--marking", help="Protective marking for the header."),
         on: Optional[str] = typer.Option(None, "--date", help="Date printed (YYYY-MM-DD); default "
                                          "SOURCE_DATE_EPOCH, else today."),
+        findings: Optional[list[str]] = typer.Option(None, "--finding", help="A finding to brief on (its id, as "
+                                                     "`auditor audit --all` gives it); repeat for more, in order."),
         rules: Optional[Path] = typer.Option(None, "--rules", help="Rulebook folder (default: the installed one)."),
         learning: bool = LEARNING_OPTION,
     ) -> None:
-        """Write a one-page "7-minute briefing": what happened, the top departures found, why each standard
-        matters, and three reflective questions drawn from the rules involved.
+        """Write a one-page "7-minute briefing" in the usual grid: background, what happened (the departures that
+        matter most, or those named with --finding), why it matters, what we learned, questions for reflection,
+        and what you should do now.
 
         Examples:
 
           auditor brief fixtures/training/police-not-invited.yaml
 
           auditor brief fixtures/cases/bdhr-2012-13-04.yaml --format docx --output briefing.docx
+
+          auditor brief fixtures/cases/bdhr-2012-13-04.yaml --finding police-invited-to-icpc-where-domestic-abuse@E046
         """
         from .app import audit_path, report_date, write_output
         from ..errors import InputError, Problem
@@ -49,5 +54,5 @@ def register(app: typer.Typer) -> None:
             raise InputError([Problem("--output", None, "", "a Word briefing needs --output FILE.docx")])
         book = load_rulebook(rules)
         result = audit_path(case, book, learning=learning)
-        briefing = build_briefing(result, book, report_date(on), marking)
+        briefing = build_briefing(result, book, report_date(on), marking, findings or None)
         write_output(render_briefing(briefing, fmt.value), output)

@@ -262,6 +262,8 @@ class _Writer:
             self.footer = spec.get("footer", self.footer)
             self.properties.update({k: v for k, v in spec.items() if k in ("title", "subject", "keywords",
                                                                               "category", "comments")})
+            if spec.get("compact") and not self.reference:  # a handout that must fit its page: smaller type
+                self._compact()
         elif "heading" in block:
             level = int(block.get("level", 1))
             if not 0 <= level <= 3:
@@ -313,6 +315,18 @@ class _Writer:
         else:
             raise BlockError(f"unknown block (expected document, heading, para, text, note, bullets, table, "
                              f"contents or page_break): {block}")
+
+    def _compact(self) -> None:
+        """Body 10 pt with less space between paragraphs, and headings to match: for a one-page handout."""
+        styles = self.doc.styles
+        styles["Normal"].font.size = Pt(10)
+        styles["Normal"].paragraph_format.space_after = Pt(3)
+        for level, size in ((1, 14), (2, 11.5), (3, 10.5)):
+            heading = styles[f"Heading {level}"]
+            heading.font.size = Pt(size)
+            heading.paragraph_format.space_before = Pt(8)
+            heading.paragraph_format.space_after = Pt(2)
+        styles["List Bullet"].paragraph_format.space_after = Pt(1)
 
     def _style_id(self, name: str) -> str:
         """A style's id, looked up once: python-docx looks styles up by scanning them all, every time."""

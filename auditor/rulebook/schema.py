@@ -356,6 +356,9 @@ class Rule(_Strict):
     # questions for practitioners to reflect on when a case departs from it.
     why: str = ""
     reflect: list[str] = Field(default_factory=list)
+    # One practice point for "What you should do now": an imperative a practitioner can act on after a case shows a
+    # departure ("Before sending conference invitations, check the police domestic abuse history ...").
+    do_now: str = ""
     check: dict[str, Any]
     editions: list[Edition] = Field(min_length=1)
     finding: Wording = Wording()
