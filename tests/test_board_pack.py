@@ -245,7 +245,9 @@ def test_a_round_with_nothing_audited_still_makes_a_pack():
 
 # --- the page ---------------------------------------------------------------------------------------------------
 
-EXTERNAL = re.compile(r"""\b(?:src|href|action|srcset|poster)\s*=\s*(?:"(?!#)|'(?!#)|(?!["'#]))"""
+# Nothing is fetched: the only links are to the page's own anchors and, from the matrix, to the batch's own case
+# files beside it (cases/<safe file name>.json), which a reader opens, not the page.
+EXTERNAL = re.compile(r"""\b(?:src|href|action|srcset|poster)\s*=\s*(?:"(?!#|cases/[A-Za-z0-9_.-]+\.json")|'(?!#)|(?!["'#]))"""
                       r"""|url\(|@import|<script|<link|<iframe|<img|<object|<embed""", re.IGNORECASE)
 
 

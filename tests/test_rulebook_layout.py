@@ -244,3 +244,10 @@ def test_every_rule_says_why_it_matters_and_what_to_do_now(rulebook):
         assert rule.why and rule.why.endswith("."), rule.id
         assert rule.do_now and rule.do_now[0].isupper() and rule.do_now.endswith("."), rule.id
         assert not {"must", "should"} & set(rule.do_now.lower().replace(",", " ").split()), rule.id
+
+
+def test_every_rule_has_a_distinct_short_title_for_column_headers(rulebook):
+    shorts = [rule.short_title for rule in rulebook.rules.values()]
+    assert all(shorts) and len(set(shorts)) == len(shorts) and max(map(len, shorts)) <= 32
+    assert all(rule.short_title.startswith("Wales: ") == (rule.jurisdiction == ["wales"])
+               for rule in rulebook.rules.values())

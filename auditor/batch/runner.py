@@ -96,7 +96,8 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
                 started = perf_counter()
                 if cases is None:
                     cases = FolderWriter(out / "cases")
-                cases.write(case_file_name(outcome.case_id, names), outcome.findings_json)
+                outcome.file = case_file_name(outcome.case_id, names)
+                cases.write(outcome.file, outcome.findings_json)
                 result.writing_seconds += perf_counter() - started
                 result.audited += 1
                 result.events += outcome.events

@@ -76,13 +76,14 @@ class Board:
                 self.cases_with_departure[row.theme].add(outcome.case_id)
         self.cases.append({"input": outcome.label, "case_id": outcome.case_id, "title": outcome.title,
                            "area": outcome.area, "from": outcome.scoping[0], "to": outcome.scoping[1],
-                           "events": outcome.events, "agencies": list(outcome.agencies),
+                           "events": outcome.events, "agencies": list(outcome.agencies), "file": outcome.file,
                            "statuses": {r: cells.get(r, "not-applicable") for r in self.rule_ids}})
 
     def to_data(self, meta: dict[str, Any]) -> dict[str, Any]:
         rules = self.rulebook.rules
         agency_names = {a.id: a.name for a in self.rulebook.vocabulary.agencies}
-        standards = [{"rule_id": r, "title": rules[r].title, "severity": rules[r].severity,
+        standards = [{"rule_id": r, "title": rules[r].title, "short_title": rules[r].short_title or rules[r].title,
+                      "severity": rules[r].severity,
                       "theme": label(rules[r].theme).capitalize(), "agency": agency_names.get(rules[r].agency, rules[r].agency),
                       "cases_with_departure": sum(1 for c in self.cases if c["statuses"][r] == "breach"),
                       "cases_judged": sum(1 for c in self.cases if c["statuses"][r] in JUDGED),

@@ -37,4 +37,5 @@ class Outcome:
     input_sha256: str = ""
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)  # loading, auditing, rendering: for the benchmark
     failure: str = ""  # "", "bad-input", "engine-crash", "timeout" or "internal"
+    file: str = ""  # the case's findings file under the batch's cases/ folder, set when it is written
     problems: list[str] = field(default_factory=list)

@@ -59,6 +59,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
     cases = data["matrix"]["cases"]
     totals = {k: sum(s[k] for s in standards) for k in ("judged", *JUDGED)}
     titles = {s["rule_id"]: s["title"] for s in standards}
+    short = {s["rule_id"]: s.get("short_title") or s["title"] for s in standards}
     ranked = sorted(standards, key=lambda s: (-(s["departure_rate"] if s["departure_rate"] is not None else -1),
                                               -s["judged"], s["rule_id"]))
     rate_series = [("departure", "Departure rate", "breach"), ("met", "Met rate", "met")]
@@ -82,7 +83,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "cases_audited": meta.get("cases_audited", len(cases)), "cases_failed": meta.get("cases_failed", len(errors)),
         "window": _window(meta.get("since"), meta.get("until")),
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],
-        "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles, "charts": charts, "comparison": comparison,
+        "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles, "short": short, "charts": charts, "comparison": comparison,
         "previous_sha": (comparison or {}).get("previous_inputs_sha256", ""),
         "front": data.get("front") or front_page(data), "covered": _covered(cases),
         "rules": data["matrix"]["rules"], "grid": cases if len(cases) <= GRID_LIMIT else None,

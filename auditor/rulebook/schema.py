@@ -340,6 +340,8 @@ class Learning(_Strict):
 class Rule(_Strict):
     id: str
     title: str
+    # A few words for a column header (the board pack's case-by-standard matrix): at most 32 characters.
+    short_title: str = Field(default="", max_length=32)
     severity: Literal["must", "should"]
     # One jurisdiction, or several where one text governs them all (NICE and the police's APP apply in England
     # and in Wales); a case is judged only by rules of its own jurisdiction.
