@@ -106,7 +106,7 @@ def test_a_batch_with_targets_and_a_previous_round_leads_with_its_messages(tmp_p
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, name
         assert ws.sheet_properties.pageSetUpPr.fitToPage, name
-        if name != "Summary":
+        if name != "Summary" and not name.endswith(" chart"):
             assert ws.print_title_rows == "$1:$1", name
 
 
@@ -123,3 +123,19 @@ def test_the_command_line_takes_the_title_date_and_targets(tmp_path):
     assert done.returncode == 0, done.stderr
     meta = json.loads((tmp_path / "out" / "board.json").read_text(encoding="utf-8"))["meta"]
     assert (meta["title"], meta["produced"]) == ("Spring round", "2026-04-01")
+
+
+def test_the_workbook_has_native_charts_drawn_from_its_own_cells(tmp_path):
+    from openpyxl.chart import BarChart
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(make_case(5, i).to_json() + "\n" for i in range(1, 21)), encoding="utf-8")
+    run_batch([str(cases)], tmp_path / "out", workers=0, engine="reference", formats=("xlsx",))
+    wb = openpyxl.load_workbook(tmp_path / "out" / "board.xlsx")
+    assert wb.sheetnames.index("Standards chart") == wb.sheetnames.index("Standards") + 1
+    for sheet, table in (("Standards chart", "Standards"), ("Agencies chart", "Agencies")):
+        [chart] = wb[sheet]._charts
+        assert isinstance(chart, BarChart) and chart.type == "bar"
+        refs = [s.val.numRef.f for s in chart.series]
+        assert len(refs) == 2 and all(ref.startswith(f"'{table}'!") or ref.startswith(f"{table}!") for ref in refs)
+        assert wb[sheet].page_setup.fitToHeight == 1 and wb[sheet].page_setup.orientation == "landscape"

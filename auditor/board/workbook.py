@@ -70,7 +70,7 @@ HEADINGS = {
     "judged_before": "Judgements before", "judged_now": "Judgements now", "failure": "Failure",
     "problem": "Problem", "change": "Change in departure rate (percentage points)",
     "practice learning from": "Practice learning from", "cases judged": "Cases judged",
-    "target departure rate": "Target departure rate", "against target": "Against target",
+    "target departure rate": "Target departure rate", "against target": "Against target", "short title": "Short title",
 }
 
 SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen columns
@@ -112,10 +112,48 @@ def board_workbook(data: dict[str, Any]) -> bytes:
     for name, title, _, frozen in SHEETS[1:]:
         if name in views_:
             _table(wb.create_sheet(title), *views_[name], frozen=frozen)
+            if title in CHARTED:
+                _chart(wb, title, *views_[name])
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()  # not wb.save(), which stamps the modified date from the clock
     return _stable_package(raw.getvalue(), matrix_ws.path.lstrip("/"), _matrix_rows(data, styles))
+
+
+# --- native charts -----------------------------------------------------------------------------------------------
+
+CHARTED = {"Standards": "standard", "Agencies": "agency"}  # sheets whose rates get a chart sheet of their own
+
+
+def _chart(wb: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:
+    """A chart sheet beside a table: its departure and met rates as horizontal bars, drawn by Excel itself from the
+    table's own cells, so the chart and the figures never disagree."""
+    from openpyxl.chart import BarChart, Reference
+
+    judged = header.index("judged")
+    if not any(row[judged] for row in rows):  # nothing judged: no rate to draw
+        return
+    label_column = header.index("short title") + 1 if "short title" in header else 1
+    ws = wb.create_sheet(f"{title} chart")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1  # the chart on one printed page
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = f"Departure rate and met rate per {CHARTED[title]}"
+    chart.gapWidth = 40  # bars as thick as the rows allow
+    chart.y_axis.title = "Rate"
+    chart.y_axis.number_format = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+    chart.x_axis.scaling.orientation = "maxMin"  # the table's first row at the top
+    for key in ("departure_rate", "met_rate"):
+        column = header.index(key) + 1
+        chart.add_data(Reference(wb[title], min_col=column, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
+    chart.set_categories(Reference(wb[title], min_col=label_column, min_row=2, max_row=len(rows) + 1))
+    chart.height, chart.width = max(8.0, 0.5 * len(rows)), 24.0  # cm: a bar pair per row, readable
+    ws.add_chart(chart, "A1")
 
 
 # --- the Summary ------------------------------------------------------------------------------------------------

@@ -50,9 +50,11 @@ def views(data: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
                      [[c["input"], c["case_id"], c["title"], c["area"], c["from"], c["to"], c["events"]]
                       + [labels[c["statuses"][r]] for r in matrix["rules"]] for c in matrix["cases"]])
     targeted = any("rag" in s for s in data["standards"])
-    out["standards"] = (["rule_id", "title", "severity", "theme", "lead agency", "cases with departure", "cases judged"]
+    out["standards"] = (["rule_id", "title", "short title", "severity", "theme", "lead agency", "cases with departure",
+                         "cases judged"]
                         + RATE_COLUMNS + (["target departure rate", "against target"] if targeted else []),
-                        [[s["rule_id"], s["title"], s["severity"], s["theme"], s["agency"], s["cases_with_departure"],
+                        [[s["rule_id"], s["title"], s.get("short_title", s["title"]), s["severity"], s["theme"],
+                          s["agency"], s["cases_with_departure"],
                           s.get("cases_judged", "")] + [s[k] for k in RATE_COLUMNS]
                          + ([s.get("target"), s.get("rag", "")] if targeted else []) for s in data["standards"]])
     out["agencies"] = (["agency"] + RATE_COLUMNS, [[a["agency"]] + [a[k] for k in RATE_COLUMNS] for a in data["agencies"]])
