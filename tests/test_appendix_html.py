@@ -496,3 +496,33 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text, quote=True)
+
+
+def test_the_timeline_opens_on_where_most_findings_sit_and_zooms_and_pans(founding_page):
+    page = founding_page.page
+
+    def view() -> tuple[float, float]:
+        lo, hi = page.get_attribute("#timeline-svg", "data-view").split()
+        return float(lo), float(hi)
+
+    assert page.locator("#timeline-zoom").is_visible()
+    start, end = view()
+    assert 0 < start and end - start < 1000  # not the whole period: the founding case's findings cluster
+    windows = page.evaluate("""() => Array.from(document.querySelectorAll('.window rect')).map(r => {
+        const x1 = Number(r.dataset.x1); return [x1, Number(r.dataset.x2)]; })""")
+    inside = [w for w in windows if w[0] >= start and w[1] <= end]
+    assert len(inside) >= 0.8 * len(windows)  # four in five of the time limits are in view
+    # Marks are redrawn at their new x, not stretched: a circle keeps its radius.
+    assert page.evaluate("() => document.querySelector('circle.mark-point').getAttribute('r')") == "5"
+    page.click("[data-zoom=in]")
+    zoomed = view()
+    assert abs((zoomed[1] - zoomed[0]) - (end - start) / 2) < 1
+    page.click("[data-zoom=right]")
+    assert view()[0] > zoomed[0]
+    page.locator("figure.timeline a").first.focus()
+    page.keyboard.press("0")
+    assert view() == (0.0, 1000.0) and page.inner_text("#timeline-view") == "Showing the whole period"
+    assert page.text_content("#timeline-axis-start") == "01/04/2008"
+    page.keyboard.press("f")
+    assert view() == (start, end)
+    assert founding_page.problems == []
