@@ -7,6 +7,7 @@ The browser tests need Debian's chromium at /usr/bin/chromium; without it they f
 from __future__ import annotations
 
 import json
+import io
 import re
 import struct
 import zlib
@@ -472,9 +473,34 @@ def test_exercise_mode_shows_the_chronology_and_gives_nothing_away_before_the_re
     assert exercise_html == render_appendix(appendix, "html", exercise=True).decode("utf-8")
 
 
-def test_exercise_mode_is_for_html_only(appendix):
-    with pytest.raises(ValueError, match="HTML"):
+def test_exercise_mode_is_an_html_page_or_a_word_handout(appendix):
+    with pytest.raises(ValueError, match="HTML page or a Word handout"):
         render_appendix(appendix, "md", exercise=True)
+
+
+def test_the_exercise_has_its_own_title_numbers_from_one_and_says_why_each_standard_matters(exercise_html, appendix):
+    assert "<h1>Training exercise: Domestic Homicide Review BDHR2012/13-04 (Birmingham)</h1>" in exercise_html
+    numbers = [int(n) for n in re.findall(r'<article[^>]*data-number="(\d+)"', exercise_html)]
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    assert exercise_html.count("<dt>Why it matters</dt>") == sum(1 for f in appendix.findings + appendix.met if f.why)
+
+
+def test_the_word_handout_has_the_chronology_then_the_debrief_on_its_own_page(appendix, result):
+    from docx import Document
+
+    doc = Document(io.BytesIO(render_appendix(appendix, "docx", exercise=True)))
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert [t for s, t in headings if s == "Heading 1"] == ["The chronology", "Questions", "Debrief (for the trainer)"]
+    debrief = next(p for p in doc.paragraphs if p.text == "Debrief (for the trainer)")
+    assert debrief.paragraph_format.page_break_before
+    [chronology] = [t for t in doc.tables if t.rows[0].cells[0].text == "Entry"]
+    assert len(chronology.rows) == len(result.chronology.events) + 1
+    exercise = appendix.for_exercise()  # the numbers the learners' page gives each finding
+    departures = [f for f in exercise.findings if f.status in ("breach", "possible-breach")]
+    finding_heads = [t for s, t in headings if s == "Heading 3"]
+    assert finding_heads == [f"Finding {f.number}: {f.title}" for f in departures]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert all(f"Why it matters: {f.why}" in text for f in departures if f.why)
 
 
 def test_in_the_browser_the_findings_appear_only_when_revealed(browser, tmp_path, exercise_html, appendix):

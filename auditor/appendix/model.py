@@ -74,6 +74,7 @@ class FindingView(_Model):
     late: str = ""
     decision: Decision | None = None
     day_iso: str = ""  # ISO day of the trigger, for the page's filters (its month only when dates are coarsened)
+    why: str = ""  # why the standard matters (Rule.why): the exercise's debrief says it
     learning: str = ""  # the review this finding is practice learning from (not a standard in the case's area)
 
 
@@ -145,6 +146,7 @@ class Timeline(_Model):
 
 class Appendix(_Model):
     title: str
+    case_title: str = ""
     case_id: str
     marking: str
     report_date: date
@@ -181,11 +183,28 @@ class Appendix(_Model):
         return list(dict.fromkeys(f.status_label for f in self.findings + self.met))
 
     def for_exercise(self) -> "Appendix":
-        """The same appendix with a timeline that gives nothing away: no time limits and no entry marked as
-        relied on by a departure, so learners find the gaps themselves before revealing the findings."""
+        """The same appendix as a training exercise: its own title; a timeline that gives nothing away (no time
+        limits, no entry marked as relied on by a departure), so learners find the gaps themselves; and the findings
+        numbered 1, 2, 3 for the debrief, not by the appendix's paragraphs."""
         timeline = self.timeline.model_copy(update={
             "windows": [], "events": [e.model_copy(update={"flagged": False}) for e in self.timeline.events]})
-        return self.model_copy(update={"timeline": timeline})
+        order = [f.number for f in self.findings + self.learning + self.met]  # what the debrief discusses first
+        new = {old: n for n, old in enumerate(order, start=1)}
+
+        def renumbered(views: list[FindingView]) -> list[FindingView]:
+            return [v.model_copy(update={"number": new[v.number], "anchor": f"finding-{new[v.number]}"})
+                    for v in views]
+
+        def groups(pairs: list[tuple[str, list[int]]]) -> list[tuple[str, list[int]]]:
+            return [(name, [new[n] for n in numbers]) for name, numbers in pairs]
+
+        return self.model_copy(update={
+            "title": f"Training exercise: {self.case_title or self.case_id}", "timeline": timeline,
+            "findings": renumbered(self.findings), "met": renumbered(self.met), "learning": renumbered(self.learning),
+            "by_agency": groups(self.by_agency), "by_theme": groups(self.by_theme),
+            "summary": [r.model_copy(update={"number": new[r.number], "anchor": f"finding-{new[r.number]}"})
+                        for r in self.summary],
+            "action_plan": [r.model_copy(update={"findings": [new[n] for n in r.findings]}) for r in self.action_plan]})
 
 
 def _not_recorded(result: AuditResult, rulebook: Rulebook) -> list[str]:
@@ -313,7 +332,8 @@ def build_appendix(result: AuditResult, rulebook: Rulebook, decisions: dict[str,
                    for theme in themes
                    for in_theme in [[v for v in views if v.theme == theme and v.status in DEPARTURES]]]
     appendix = Appendix(
-        title=f"Appendix: procedural standards and the chronology, {case.title}", case_id=case.id,
+        title=f"Appendix: procedural standards and the chronology, {case.title}", case_title=case.title,
+        case_id=case.id,
         marking=marking, report_date=today, report_date_prose=prose_date(today), redacted=redact,
         coarsened=coarsen_dates, meta=meta,
         method=method, editions=editions, unverified=unverified, not_recorded=not_recorded, people=people, agencies=agencies,
@@ -409,7 +429,7 @@ def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None
                                 verified=c.confirmed, level=c.verified)
                    for c in f.citations],
         evidence=evidence, searched=f.searched, late=late, decision=decision, day_iso=f.trigger_date,
-        learning=f.learning)
+        learning=f.learning, why=rule.why)
 
 
 def _group(views: list[FindingView], key: Any) -> list[tuple[str, list[int]]]:

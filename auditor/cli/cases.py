@@ -82,8 +82,9 @@ def report_command(
                                      "SOURCE_DATE_EPOCH if set, else today."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="Folder of templates that replace the "
                                              "built-in appendix.md.j2, appendix.html.j2 or appendix.docx.j2."),
-    exercise: bool = typer.Option(False, "--exercise", help="HTML only: a training exercise, with the chronology "
-                                  "and timeline shown and every finding hidden behind a reveal control."),
+    exercise: bool = typer.Option(False, "--exercise", help="A training exercise: in HTML the chronology and "
+                                  "timeline with every finding behind a reveal control; in Word a printable "
+                                  "handout with the debrief on a page of its own."),
     reference_docx: Optional[Path] = typer.Option(None, "--reference-docx", help="Word only: the partnership's own "
                                                   "Word document or template to build on (its styles, fonts, "
                                                   "margins, header and footer)."),
@@ -112,8 +113,9 @@ def report_command(
 
     if fmt is AppendixFormat.docx and output is None:
         raise InputError([Problem("--output", None, "", "a Word appendix needs --output FILE.docx")])
-    if exercise and fmt is not AppendixFormat.html:
-        raise InputError([Problem("--exercise", None, "", "exercise mode is an HTML page: use --format html")])
+    if exercise and fmt is AppendixFormat.md:
+        raise InputError([Problem("--exercise", None, "", "an exercise is an HTML page or a Word handout: use "
+                                  "--format html or --format docx")])
     if reference_docx is not None and fmt is not AppendixFormat.docx:
         raise InputError([Problem("--reference-docx", None, "", "a reference document shapes the Word appendix: "
                                   "use --format docx")])

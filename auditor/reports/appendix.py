@@ -43,11 +43,12 @@ def render_appendix(appendix: Appendix, fmt: str, templates: Path | None = None,
 
 def _render(appendix: Appendix, fmt: str, templates: Path | None, exercise: bool = False,
             reference: bytes | None = None) -> bytes:
-    """`exercise` (HTML only): the chronology first, the findings behind a reveal control, for trainers;
+    """`exercise`: for trainers, the chronology first; in HTML the findings behind a reveal control, in Word a
+    printable handout with the debrief on a page of its own (exercise.docx.j2);
     `reference` (Word only): the partnership's own document to build on (docx_writer.write_docx)."""
     env = environment(templates)
-    if exercise and fmt != "html":
-        raise ValueError("exercise mode is for the HTML page only")
+    if exercise and fmt not in ("html", "docx"):
+        raise ValueError("exercise mode is an HTML page or a Word handout")
     if exercise:
         appendix = appendix.for_exercise()
     if fmt == "md":
@@ -57,7 +58,8 @@ def _render(appendix: Appendix, fmt: str, templates: Path | None, exercise: bool
     if fmt == "docx":
         from .docx_writer import write_docx
 
-        lines = env.get_template("appendix.docx.j2").render(a=appendix).split("\n")
+        name = "exercise.docx.j2" if exercise else "appendix.docx.j2"
+        lines = env.get_template(name).render(a=appendix).split("\n")
         blocks = [json.loads(line) for line in lines if line.strip()]
         return write_docx(blocks, appendix, reference)
     raise ValueError(f"unknown appendix format {fmt!r}; expected one of {', '.join(APPENDIX_FORMATS)}")
