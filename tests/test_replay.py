@@ -437,3 +437,49 @@ def test_the_training_case_opens_on_the_incident_not_its_dash(rulebook, referenc
     assert "no days on which a deadline passed" in words and "0 days" not in words
     assert text.index("E01  Police: domestic abuse incident") < text.index("E02  Police: DASH risk assessment")
     assert "at least 0 hours" not in words
+
+
+def test_the_trainer_jumps_to_each_departure_and_can_pause_before_each_outcome(browser, page_file, replay):
+    departures = [s.number for s in replay.steps if any(
+        i.status in ("breach", "possible-breach") and i.kind in ("late", "not-evidenced", "lapsed", "depends")
+        for i in s.outcomes)]
+    assert departures
+    opened = Opened(browser, page_file)
+    try:
+        page = opened.page
+        page.click("#next-departure")
+        assert opened.visible_steps() == [str(departures[0])]
+        page.keyboard.press("d")
+        assert opened.visible_steps() == [str(departures[1])]
+        # Paused, the step's outcome and the tally it changes wait for the next press of Next.
+        page.keyboard.press("p")
+        step = replay.steps[departures[1] - 1]
+        outcome = page.locator(f"#step-{step.number} .outcomes")
+        assert not outcome.is_visible() and page.inner_text("#counter").endswith("what happens next?")
+        before = replay.steps[step.number - 2].tally
+        assert opened.tally() == {key: str(value) for key, value in before.as_pairs()}
+        page.click("#next")
+        assert outcome.is_visible() and opened.visible_steps() == [str(step.number)]
+        assert opened.tally() == {key: str(value) for key, value in step.tally.as_pairs()}
+        page.click("#next")
+        assert opened.visible_steps() == [str(step.number + 1)]
+        assert opened.problems == []
+    finally:
+        opened.close()
+
+
+def test_the_tally_lists_what_it_counts(browser, page_file, replay):
+    final = replay.steps[-1].tally
+    for key, count in final.as_pairs():  # each counter names exactly as many standards as it counts
+        assert len(final.listed(key)) == count
+    opened = Opened(browser, page_file)
+    try:
+        page = opened.page
+        page.keyboard.press("End")
+        page.click("#tally-lists > summary")
+        for key, _ in final.as_pairs():
+            items = page.locator(f"#tally-{key}-list li").all_inner_texts()
+            assert items == (list(final.listed(key)) or ["none"])
+        assert opened.problems == []
+    finally:
+        opened.close()

@@ -106,9 +106,14 @@ class Tally:
     met: int = 0
     lapsed: int = 0
     uncertain: int = 0
+    # What each counter counts: per counter, the standards in it ("Police invited to ICPC (DA), 11/06/2012").
+    members: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def as_pairs(self) -> list[tuple[str, int]]:
         return [(key, getattr(self, key)) for key in TALLY_LABELS]
+
+    def listed(self, key: str) -> tuple[str, ...]:
+        return dict(self.members).get(key, ())
 
     def human(self) -> str:
         return ", ".join(f"{n} {TALLY_LABELS[key]}" for key, n in self.as_pairs())
@@ -302,11 +307,23 @@ def _thread_order(t: _Thread) -> tuple[Any, ...]:
 def _tally(states: dict[int, str], threads: list[_Thread]) -> Tally:
     """Per finding: the state its readings share so far, or "uncertain" when the readings seen so far differ."""
     per_finding: dict[str, set[str]] = {}
+    findings: dict[str, Any] = {}
     for t in threads:
         if t.key in states:
             per_finding.setdefault(t.finding.id, set()).add(states[t.key])
-    counts = Counter(next(iter(s)) if len(s) == 1 else "uncertain" for s in per_finding.values())
-    return Tally(**{key: counts[key] for key in TALLY_LABELS})
+            findings[t.finding.id] = t.finding
+    state = {fid: next(iter(s)) if len(s) == 1 else "uncertain" for fid, s in per_finding.items()}
+    counts = Counter(state.values())
+    members = tuple((key, tuple(sorted(_named(findings[fid]) for fid, st in state.items() if st == key)))
+                    for key in TALLY_LABELS)
+    return Tally(**{key: counts[key] for key in TALLY_LABELS}, members=members)
+
+
+def _named(finding: Any) -> str:
+    """A finding as a tally lists it: its standard and the date of the event that engaged it."""
+    day = finding.trigger_date
+    when = f"{day[8:10]}/{day[5:7]}/{day[:4]}" if len(day) >= 10 and day != "9999-12-31" else ""
+    return f"{finding.title}, {when}" if when else finding.title
 
 
 # -- wording --------------------------------------------------------------------------------------------
