@@ -241,3 +241,14 @@ def test_a_broken_template_of_the_authors_own_is_bad_input_with_its_line(result,
     (tmp_path / "appendix.docx.j2").write_text('{"no_such_block": 1}\n')
     with pytest.raises(InputError, match="the docx template failed"):
         render_appendix(a, "docx", tmp_path)
+
+
+def test_each_time_limit_is_drawn_on_the_lane_of_the_agency_whose_standard_it_is(result, rulebook):
+    a = build_appendix(result, rulebook, report_date=DAY)
+    names = {ag.id: ag.name for ag in rulebook.vocabulary.agencies}
+    findings = {v.number: next(f for f in result.findings if f.id == v.id) for v in a.findings + a.met}
+    assert a.timeline.windows
+    for window in a.timeline.windows:
+        agency = findings[window.number].agency
+        if agency in a.timeline.lane_ids:
+            assert a.timeline.lanes[window.lane] == names[agency], window.label

@@ -491,7 +491,9 @@ def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency
         if lo is None:
             continue
         a, b = sorted((lo, hi))
-        lane = lane_ids.index(trigger.agency) if trigger.agency in lane_ids else 0
+        # The time limit is the agency's whose standard it is: on its lane, or the trigger's where it has none.
+        owner = finding.agency if finding.agency in lane_ids else trigger.agency
+        lane = lane_ids.index(owner) if owner in lane_ids else 0
         windows.append(TimelineWindow(finding_anchor=v.anchor, number=v.number, lane=lane, x1=x(a), x2=x(b),
                                       status=v.status, rule_id=v.rule_id, label=f"{v.number}. {v.title}"))
     ticks = []
