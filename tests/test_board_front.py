@@ -139,3 +139,29 @@ def test_the_workbook_has_native_charts_drawn_from_its_own_cells(tmp_path):
         refs = [s.val.numRef.f for s in chart.series]
         assert len(refs) == 2 and all(ref.startswith(f"'{table}'!") or ref.startswith(f"{table}!") for ref in refs)
         assert wb[sheet].page_setup.fitToHeight == 1 and wb[sheet].page_setup.orientation == "landscape"
+
+
+def test_compare_given_more_than_once_draws_each_standard_over_the_rounds(tmp_path):
+    rounds = []
+    for n, (title, day) in enumerate((("Round A", "2026-04-01"), ("Round B", "2026-07-01"), ("Round C", "2026-10-01"))):
+        cases = tmp_path / f"{n}.jsonl"
+        cases.write_text("".join(make_case(20 + n, i).to_json() + "\n" for i in range(1, 16)), encoding="utf-8")
+        out = tmp_path / f"round{n}"
+        run_batch([str(cases)], out, workers=0, engine="reference", compare=rounds or None,
+                  front=FrontMatter(title, "OFFICIAL", day))
+        rounds.append(out)
+    data = json.loads((rounds[-1] / "board.json").read_text(encoding="utf-8"))
+    assert [(r["title"], r["produced"]) for r in data["trends"]["rounds"]] == [
+        ("Round A", "2026-04-01"), ("Round B", "2026-07-01"), ("Round C", "2026-10-01")]
+    earlier = [json.loads((r / "board.json").read_text(encoding="utf-8")) for r in rounds]
+    for standard in data["trends"]["standards"]:
+        for point, board in zip(standard["points"], earlier):
+            row = next(s for s in board["standards"] if s["rule_id"] == standard["rule_id"])
+            assert (point["departure_rate"], point["judged"]) == (row["departure_rate"], row["judged"])
+    assert data["comparison"]["previous_title"] == "Round B"  # then and now: the latest earlier round
+    page = (rounds[-1] / "board.html").read_text(encoding="utf-8")
+    assert 'id="trends"' in page and page.count("<svg class=\"spark\"") == len(data["trends"]["standards"])
+    wb = openpyxl.load_workbook(rounds[-1] / "board.xlsx")
+    header = [c.value for c in next(wb["Trends"].iter_rows(max_row=1))]
+    assert header[2:] == ["Round A (2026-04-01)", "Round B (2026-07-01)", "Round C (2026-10-01)"]
+    assert wb["Trends"].cell(2, 3).number_format == "0.0%"

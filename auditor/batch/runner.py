@@ -23,7 +23,7 @@ from ..errors import InputError, Problem
 from ..files.writing import FolderWriter, write_atomic
 from ..rulebook import load_rulebook
 from ..board.messages import front_page, load_targets, rag
-from ..board.model import Board, comparison
+from ..board.model import Board, comparison, trends
 from ..board.writers import board_json, csv_files, errors_csv
 from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
@@ -59,7 +59,7 @@ class FrontMatter:
 def run_batch(specs: list[str], out: Path, *, workers: int | None = None, formats: tuple[str, ...] = FORMATS,
               since: date | None = None, until: date | None = None, rules: str | None = None,
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
-              compare: Path | None = None, on_progress: Callable[[int], None] | None = None,
+              compare: Path | list[Path] | None = None, on_progress: Callable[[int], None] | None = None,
               case_timeout: float = DEFAULT_CASE_TIMEOUT, options: CaseOptions = CaseOptions(),
               front: FrontMatter = FrontMatter(), targets: Path | None = None) -> BatchResult:
     """`options.full`: each case's findings in the full layout (every standard, citations in full) rather than the
@@ -68,7 +68,9 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
     `targets`: a board's targets file, which gives each standard with a target red, amber or green."""
     book = load_rulebook(rules)
     goals = load_targets(targets, set(book.rules)) if targets is not None else None
-    previous = _previous(compare) if compare is not None else None
+    # Earlier rounds, oldest first: the last is "the previous round" of the comparison; all give the trends.
+    earlier = [_previous(folder) for folder in ([compare] if isinstance(compare, Path) else compare or [])]
+    previous = earlier[-1] if earlier else None
     board = Board(book, since, until)
     if executor == "dask":
         outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine, options)
@@ -114,6 +116,7 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
     data = board.to_data(meta)
     if previous is not None:
         data["comparison"] = comparison(data, previous)
+        data["trends"] = trends(data, earlier)
     if goals is not None:
         for standard in data["standards"]:
             standard["target"] = goals.standards.get(standard["rule_id"])

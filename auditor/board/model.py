@@ -126,3 +126,23 @@ def comparison(now: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
             "previous_title": meta.get("title") or "", "previous_produced": meta.get("produced") or "",
             "standards": pair("standards", "rule_id"),
             "agencies": pair("agencies", "agency")}
+
+
+def trends(now: dict[str, Any], earlier: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each standard's departure rate over the rounds, oldest first and this round last (`--compare` given more than
+    once): each round named by its title and date, not a hash; a round that did not judge a standard has no point."""
+    rounds = earlier + [now]
+    names = [{"title": r.get("meta", {}).get("title") or f"Round {i}", "produced": r.get("meta", {}).get("produced")
+              or "", "inputs_sha256": r.get("meta", {}).get("inputs_sha256", "")} for i, r in enumerate(rounds, 1)]
+    by_round = [{row["rule_id"]: row for row in r.get("standards", [])} for r in rounds]
+    standards = []
+    for row in now["standards"]:
+        points = []
+        for table in by_round:
+            old = table.get(row["rule_id"], {})
+            points.append({"departure_rate": old.get("departure_rate"), "judged": old.get("judged", 0),
+                           "breach": old.get("breach", 0)})
+        if any(point["judged"] for point in points):
+            standards.append({"rule_id": row["rule_id"], "title": row["title"],
+                              "short_title": row.get("short_title") or row["title"], "points": points})
+    return {"rounds": names, "standards": standards}

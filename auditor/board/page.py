@@ -85,7 +85,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],
         "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles, "short": short, "charts": charts, "comparison": comparison,
         "previous_sha": (comparison or {}).get("previous_inputs_sha256", ""),
-        "front": data.get("front") or front_page(data), "covered": _covered(cases),
+        "front": data.get("front") or front_page(data), "covered": _covered(cases), "trends": data.get("trends"),
         "rules": data["matrix"]["rules"], "grid": cases if len(cases) <= GRID_LIMIT else None,
         "case_count": len(cases), "grid_limit": GRID_LIMIT,
         "errors": [{**e, "shown": e["problems"][:PROBLEMS_SHOWN], "more": max(0, len(e["problems"]) - PROBLEMS_SHOWN)}

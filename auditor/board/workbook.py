@@ -90,6 +90,7 @@ SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen co
     ("errors", "Errors", "Each input that could not be audited, and why (also in errors.csv).", 1),
     ("compare-standards", "Compare standards", "Departure rate per standard in the previous round and now.", 1),
     ("compare-agencies", "Compare agencies", "Departure rate per agency in the previous round and now.", 1),
+    ("trends", "Trends", "Departure rate per standard in each round compared, oldest first, then this round.", 2),
 ]
 
 
@@ -111,7 +112,8 @@ def board_workbook(data: dict[str, Any]) -> bytes:
     matrix_ws, styles = _matrix_sheet(wb, data, views_["matrix"][0])
     for name, title, _, frozen in SHEETS[1:]:
         if name in views_:
-            _table(wb.create_sheet(title), *views_[name], frozen=frozen)
+            _table(wb.create_sheet(title), *views_[name], frozen=frozen,
+                   percent_from=2 if name == "trends" else None)
             if title in CHARTED:
                 _chart(wb, title, *views_[name])
     raw = io.BytesIO()
@@ -283,7 +285,8 @@ def _for_print(ws: Any, title_rows: bool = True) -> None:
         ws.print_title_rows = "1:1"
 
 
-def _table(ws: Any, header: list[str], rows: list[list[Any]], frozen: int) -> None:
+def _table(ws: Any, header: list[str], rows: list[list[Any]], frozen: int, percent_from: int | None = None) -> None:
+    """`percent_from`: the columns from this one on are rates (the trends' rounds, whose headings are names)."""
     _for_print(ws)
     widths = [_width(key, [r[i] for r in rows[:1000]]) for i, key in enumerate(header)]
     for i, width in enumerate(widths, 1):
@@ -291,7 +294,8 @@ def _table(ws: Any, header: list[str], rows: list[list[Any]], frozen: int) -> No
     ws.freeze_panes = f"{get_column_letter(frozen + 1)}2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{min(len(rows), MAX_ROWS - 1) + 1}"
     ws.append([_header_cell(ws, key) for key in header])
-    formats = [PERCENT if key in RATE_KEYS else CHANGE if key == "change" else None for key in header]
+    formats = [PERCENT if key in RATE_KEYS or (percent_from is not None and i >= percent_from) else
+               CHANGE if key == "change" else None for i, key in enumerate(header)]
     wraps = [key in ("title", "problem") for key in header]
     for row in rows[:MAX_ROWS - 1]:
         out = []

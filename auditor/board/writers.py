@@ -72,6 +72,12 @@ def views(data: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
         cols = ["departure_rate_before", "departure_rate_now", "judged_before", "judged_now"]
         out["compare-standards"] = (["rule_id"] + cols, [[r["rule_id"]] + [r[k] for k in cols] for r in comp["standards"]])
         out["compare-agencies"] = (["agency"] + cols, [[r["agency"]] + [r[k] for k in cols] for r in comp["agencies"]])
+    if "trends" in data:
+        rounds = data["trends"]["rounds"]
+        heads = [f"{r['title']} ({r['produced']})" if r["produced"] else r["title"] for r in rounds]
+        out["trends"] = (["rule_id", "short title"] + heads,
+                         [[s["rule_id"], s["short_title"]] + [p["departure_rate"] if p["judged"] else None
+                                                              for p in s["points"]] for s in data["trends"]["standards"]])
     return out
 
 

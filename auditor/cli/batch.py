@@ -26,7 +26,9 @@ def batch_command(
     formats: str = typer.Option("csv,xlsx,html,json", "--format", help="Board pack formats, comma-separated: csv, xlsx, html, json."),
     since: Optional[str] = typer.Option(None, "--since", help="Count only events on or after this date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Count only events on or before this date (YYYY-MM-DD)."),
-    compare: Optional[Path] = typer.Option(None, "--compare", help="A previous batch's --out folder: rates then and now."),
+    compare: Optional[list[Path]] = typer.Option(None, "--compare", help="A previous batch's --out folder: rates then "
+                                                 "and now; give it more than once, oldest first, for each standard's "
+                                                 "rate over the rounds."),
     executor: Executor = typer.Option(Executor.local, "--executor", help="local worker processes, or a Dask cluster."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."),
     case_timeout: float = typer.Option(300.0, "--case-timeout", min=1.0, help="Seconds one case may take before its "
@@ -59,6 +61,8 @@ def batch_command(
       auditor batch 'chronologies/**/*.yaml' cases.jsonl --workers 2 --format xlsx,html --since 2025-04-01
 
       auditor batch cases.jsonl --out q1 --compare round-2026-q4
+
+      auditor batch cases.jsonl --out q2 --compare round-2026-q4 --compare q1
 
       auditor batch cases.jsonl --out q1 --title "Quarter 1 audit round" --targets targets.yaml
 
