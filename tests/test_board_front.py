@@ -165,3 +165,30 @@ def test_compare_given_more_than_once_draws_each_standard_over_the_rounds(tmp_pa
     header = [c.value for c in next(wb["Trends"].iter_rows(max_row=1))]
     assert header[2:] == ["Round A (2026-04-01)", "Round B (2026-07-01)", "Round C (2026-10-01)"]
     assert wb["Trends"].cell(2, 3).number_format == "0.0%"
+
+
+def test_the_page_filters_the_standards_by_lead_agency_without_a_script(tmp_path, browser):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(make_case(5, i).to_json() + "\n" for i in range(1, 11)), encoding="utf-8")
+    run_batch([str(cases)], tmp_path / "out", workers=0, engine="reference", formats=("html", "json"))
+    data = json.loads((tmp_path / "out" / "board.json").read_text(encoding="utf-8"))
+    leads = sorted({s["agency"] for s in data["standards"]})
+    page = browser.new_page()
+    try:
+        page.goto((tmp_path / "out" / "board.html").as_uri())
+        assert page.evaluate("document.scripts.length") == 0
+
+        def shown() -> list[str]:
+            return page.evaluate("""() => Array.from(document.querySelectorAll('table.standards tbody tr'))
+                .filter(r => r.getClientRects().length).map(r => r.children[4].textContent)""")
+
+        assert len(shown()) == len(data["standards"])
+        for n, agency in enumerate(leads[:3], start=1):
+            page.click(f"label[for=lead-{n}]")
+            assert page.inner_text(f"label[for=lead-{n}]") == agency
+            assert shown() and set(shown()) == {agency}
+            assert len(shown()) == sum(1 for s in data["standards"] if s["agency"] == agency)
+        page.click("label[for=lead-all]")
+        assert len(shown()) == len(data["standards"])
+    finally:
+        page.close()
