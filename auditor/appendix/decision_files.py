@@ -7,7 +7,7 @@ which no longer apply and which findings changed status since.
 
 The sheet:
 
-`auditor review CASE --format xlsx|docx` writes one row per finding (its id, status, the standard in its
+`auditor review CASE --output decisions.xlsx|docx` writes one row per finding (its id, status, the standard in its
 author's words, agency, date, what the chronology shows) and empty columns for the decision, its reason, the
 reviewer's role and the date; the workbook offers the decisions as a dropdown. `auditor report --decisions`
 reads the sheet back through the importer's hardened table readers, so a damaged or crafted file is refused
@@ -28,7 +28,7 @@ from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip
 from ..rulebook import Rulebook
 from ..files.reading import load_file
 from ..files.validation import validate
-from .decisions import DECISION_LABELS, Decision, DecisionsFile, _renamed
+from .decisions import DECISION_LABELS, Decision, DecisionsFile, under_current_id
 
 SHEET = "Decisions"
 HEADER = ("finding", "status", "standard", "agency", "date", "what the chronology shows", "decision", "reason",
@@ -191,7 +191,7 @@ def read_decision_sheet(path: Path) -> SheetDocument:
     else:
         rows = rows_of(SHEET)
     if len(rows) < 2 or rows[0][1][:1] != ["case"] or rows[1][1][:len(HEADER)] != list(HEADER):
-        raise InputError([Problem(str(path), 1, "", "not a decisions sheet written by `auditor review --format` "
+        raise InputError([Problem(str(path), 1, "", "not a decisions sheet written by `auditor review --output FILE.xlsx|docx` "
                                   f"(its first row should be: case, <case id>; then: {', '.join(HEADER)})")])
     case_id = rows[0][1][1] if len(rows[0][1]) > 1 else ""
     at = {name: i for i, name in enumerate(HEADER)}
@@ -218,7 +218,7 @@ class Decisions:
 
 
 def read_decisions(path: Path | str) -> tuple[Any, DecisionsFile]:
-    """A decisions file in YAML (or JSON), or a sheet from `auditor review --format xlsx|docx`, with its problems
+    """A decisions file in YAML (or JSON), or a sheet from `auditor review --output FILE.xlsx|docx`, with its problems
     located by line, or by row and column."""
     path = Path(path)
     doc: Any = read_decision_sheet(path) if path.suffix.lower() in FORMATS else load_file(path)
@@ -236,7 +236,7 @@ def load_decisions(path: Path | str, result: AuditResult, aliases: dict[str, str
     if data.case != result.chronology.case.id:
         problems.append(doc.problem(("case",), f"these decisions are for case {data.case!r}, "
                                     f"not {result.chronology.case.id!r}"))
-    decisions = [_renamed(d, known, aliases or {}) for d in data.decisions]
+    decisions = [under_current_id(d, known, aliases or {}) for d in data.decisions]
     stale = [d for d in decisions if d.finding not in known]
     for i, d in enumerate(decisions):
         if d.finding in seen and d.finding in known:
@@ -278,7 +278,7 @@ def carried_over(path: Path | str, result: AuditResult, aliases: dict[str, str] 
     status = {f.id: f.status_label for f in result.findings if f.status != "not-applicable"}
     kept: dict[str, Decision] = {}
     changed, gone = [], []
-    for d in (_renamed(d, set(status), aliases or {}) for d in data.decisions):
+    for d in (under_current_id(d, set(status), aliases or {}) for d in data.decisions):
         if d.finding not in status:
             gone.append(d)
             continue

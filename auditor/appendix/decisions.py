@@ -80,7 +80,7 @@ def _quoted(text: str) -> str:
     return yaml.safe_dump(text, default_style='"', width=10_000).strip()
 
 
-def _renamed(decision: Decision, known: set[str], aliases: dict[str, str]) -> Decision:
+def under_current_id(decision: Decision, known: set[str], aliases: dict[str, str]) -> Decision:
     """The decision under its finding's current id, where the id names a rule by a former id."""
     rule_id, at, group = decision.finding.partition("@")
     current = aliases.get(rule_id)
