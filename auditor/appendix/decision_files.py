@@ -37,7 +37,8 @@ ANSWERS = HEADER.index("decision")  # the reviewer's columns start here
 FORMATS = (".xlsx", ".docx")
 
 
-def decision_rows(result: AuditResult, rulebook: Rulebook, decided: dict[str, Decision] | None = None) -> list[list[str]]:
+def decision_rows(result: AuditResult, rulebook: Rulebook,
+                  decided: dict[str, Decision] | None = None) -> list[list[str]]:
     """One row per finding a reviewer decides on (not the standards that did not apply), with any decision
     already made (`decided`, by finding id) filled in."""
     names = {a.id: a.name for a in rulebook.vocabulary.agencies}

@@ -62,6 +62,7 @@ class Finding(BaseModel):
     id: str
     rule_id: str
     title: str
+    expects: str = ""  # what the standard expects, in its author's words (Rule.expects)
     severity: str
     theme: str
     agency: str

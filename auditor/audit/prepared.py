@@ -121,7 +121,8 @@ def _not_applicable_fields(variant: Variant, jurisdiction: str, area: str | None
                 + f", without a {answer} between them, are recorded in the chronology, so the standard did not apply.")
     else:
         text = f"No {trigger}{where} is recorded in the chronology, so the standard did not apply."
-    return {"id": rule.id, "rule_id": rule.id, "title": rule.title, "severity": variant.severity,
+    return {"id": rule.id, "rule_id": rule.id, "title": rule.title, "expects": rule.expects,
+            "severity": variant.severity,
             "theme": rule.theme, "agency": rule.agency, "status": "not-applicable", "statement": text,
             "edition": variant.edition, "in_force": data.in_force[variant.key], "local": variant.local,
             "citations": list(variant.cites), "editions": [data.applied[variant.key]], "trigger_date": "9999-12-31",

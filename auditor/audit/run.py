@@ -172,7 +172,7 @@ def _single(rule_id: str, group: str, v: Verdict, chron: Chronology, data: Ruleb
     evidence += [_evidence_once(e, "earlier-trigger", chron, evidence_of) for e in v.run]
     rule = variant.rule
     return Finding(
-        id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, severity=variant.severity,
+        id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, expects=rule.expects, severity=variant.severity,
         theme=rule.theme, agency=rule.agency, status=v.status, statement=statement(v),
         edition=variant.edition, in_force=data.in_force[variant.key], local=any([variant.local]),
         citations=list(variant.cites), evidence=evidence, editions=[data.applied[variant.key]],
@@ -229,7 +229,7 @@ def _merged(rule_id: str, group: str, items: list[tuple[Scenario, Verdict]], chr
     for v, when in zip(variants, in_force):
         editions.setdefault((v.edition, when), data.applied[v.key])
     return Finding(
-        id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, severity=variants[0].severity,
+        id=f"{rule_id}@{group}", rule_id=rule_id, title=rule.title, expects=rule.expects, severity=variants[0].severity,
         theme=rule.theme, agency=rule.agency, status=status, statement=text,
         edition=" / ".join(dict.fromkeys(v.edition for v in variants)),
         in_force=" / ".join(dict.fromkeys(in_force)),

@@ -205,8 +205,9 @@ def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, in
     front = data.get("front")
     if front:
         section("Key messages")
-        for heading, key in (("Highest departure rates", "highest"), ("Biggest changes since the previous round",
-                                                                        "changes"), ("What was done well", "done_well")):
+        for heading, key in (("Highest departure rates", "highest"),
+                             ("Biggest changes since the previous round", "changes"),
+                             ("What was done well", "done_well")):
             for n, message in enumerate(front[key]):
                 rag = f"[{message['rag']}] " if message.get("rag") else ""
                 row(heading if n == 0 else "", rag + message["text"])

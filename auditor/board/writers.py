@@ -77,7 +77,8 @@ def views(data: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
         heads = [f"{r['title']} ({r['produced']})" if r["produced"] else r["title"] for r in rounds]
         out["trends"] = (["rule_id", "short title"] + heads,
                          [[s["rule_id"], s["short_title"]] + [p["departure_rate"] if p["judged"] else None
-                                                              for p in s["points"]] for s in data["trends"]["standards"]])
+                                                              for p in s["points"]]
+                          for s in data["trends"]["standards"]])
     return out
 
 

@@ -66,7 +66,7 @@ def compact_json(result: AuditResult, book: Rulebook) -> bytes:
         if f.status == "not-applicable":
             not_applicable.append(f.rule_id)
             continue
-        row = f.model_dump(mode="json", exclude={"citations"})
+        row = f.model_dump(mode="json", exclude={"citations", "expects"})  # both the rulebook's, the same in every case
         row["cites"] = [index.id_of(c) for c in f.citations]
         findings.append(row)
     data = {
@@ -86,7 +86,8 @@ def expand(data: dict[str, Any], catalogue: dict[str, Any], book: Rulebook) -> l
     fields = list(Finding.model_fields)
     out = []
     for row in data["findings"]:
-        full = {**row, "citations": [catalogue[cid] for cid in row["cites"]]}
+        full = {**row, "citations": [catalogue[cid] for cid in row["cites"]],
+                "expects": book.rules[row["rule_id"]].expects}
         out.append({name: full[name] for name in fields})
     case = data["case"]
     end = date.fromisoformat(case["scoping"]["to"])

@@ -134,6 +134,8 @@ def _detail(f: Finding) -> list[str]:
     lines = [_wrap(f"{f.status_label}{kind} ({f.severity}): {f.title}", 0, hang=4),
              _wrap(f"id: {f.id} | edition: {f.edition}{' (local procedure)' if f.local else ''}", 4, hang=4),
              _wrap("Finding: " + f.statement, 4, hang=4)]
+    if f.expects:
+        lines.insert(2, _wrap("Expects: " + f.expects, 4, hang=4))
     for a in f.depends_on:
         lines.append(_wrap(f"{a.reading[:1].upper()}{a.reading[1:]}: {LABELS[a.status].lower()}. "
                            f"{a.statement}", 6, hang=4))
