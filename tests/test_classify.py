@@ -741,3 +741,20 @@ def test_a_list_with_its_own_negative_keeps_each_cue_to_its_phrase(classifier):
     assert found.type == "strategy-discussion" and "strategy-discussion" not in found.negated
     alone = classifier.classify("ICPC held. Police were not invited and did not attend.", CSC)
     assert alone.attrs["invited"] == [] and alone.attrs["attended"] == []
+
+
+def test_a_list_that_ends_in_an_author_s_regex_is_read_and_never_loops(classifier):
+    """A coordinated list may go on to a type found by a pattern's regex ("warrants"), whose end is not a phrase's:
+    the walk along the list stops there (it once looped for ever)."""
+    import signal
+
+    def stuck(*_):
+        raise TimeoutError("the classifier did not return")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(10)
+    try:
+        assert classifier.classify("He was arrested or warrants", POLICE).type == "warrant"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -246,7 +246,10 @@ class Classifier:
         following = bisect_left(type_starts, tail)
         while following < len(type_starts) and self._coordinated(row, tail, type_starts[following]) \
                 and not _NEGATIVE.intersection(row.words[first:type_starts[following] + 1]):
-            tail = next((s for s in stops if s > type_starts[following]), tail)
+            after = bisect_right(stops, type_starts[following])  # the end of the phrase the list goes on to
+            if after == len(stops):  # an author's regex, not a phrase: its end is not among the phrases'
+                break
+            tail = stops[after]
             following = bisect_left(type_starts, tail)
         ceiling = min(words[1], type_starts[following]) if following < len(type_starts) else words[1]
         context = _context_of(row, head, tail, gaps, (words[0], ceiling), reach, pattern.context_matters,
