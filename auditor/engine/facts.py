@@ -106,8 +106,9 @@ def scenarios(chron: Chronology) -> list[Scenario]:
 
 def event_fact(event: Event, chron: Chronology, sid: str) -> dict[str, Any]:
     case = chron.case
-    fact = _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron), case.id)
-    _as_on_its_day(fact, event, _derived_known(chron))
+    known = _derived_known(chron)
+    fact = _event_fact(event, sid, case.area or "", case.jurisdiction, _case_items(chron, known), case.id)
+    _as_on_its_day(fact, event, known)
     return fact
 
 
@@ -123,10 +124,15 @@ def case_values(chron: Chronology) -> dict[str, Any]:
     `children_in_household` where it does not, taken from its people (a child or an unborn child of the household
     among them); and `domestic_abuse` where it does not, true if any entry records domestic abuse (see
     `domestic_abuse_known_from`; an event is judged by `event_case_values`, as it stood on the event's day)."""
+    return _values(chron, _derived_known(chron))
+
+
+def _values(chron: Chronology, known: datetime | None) -> dict[str, Any]:
+    """`case_values`, given `_derived_known` (read once by each caller: it looks at every entry)."""
     values = {name: fact.value for name, fact in chron.case.facts.items()}
     if "children_in_household" not in values:
         values["children_in_household"] = any(p.role in CHILD_ROLES for p in chron.case.people)
-    if "domestic_abuse" not in values and domestic_abuse_known_from(chron) is not None:
+    if known is not None:
         values["domestic_abuse"] = True
     return values
 
@@ -149,15 +155,15 @@ def event_case_values(chron: Chronology, event: Event) -> dict[str, Any]:
     """The case's facts as they stood on `event`'s day: as `case_values`, but a `domestic_abuse` the chronology
     does not state is true only if an entry recording it surely came no later than the event's first possible
     moment."""
-    values = case_values(chron)
     known = _derived_known(chron)
+    values = _values(chron, known)
     if known is None or known <= event.date.earliest:
         return values
     return {name: value for name, value in values.items() if name != "domestic_abuse"}
 
 
-def _case_items(chron: Chronology) -> list[tuple[str, Any]]:
-    return [("c_" + name, value) for name, value in case_values(chron).items()]
+def _case_items(chron: Chronology, known: datetime | None) -> list[tuple[str, Any]]:
+    return [("c_" + name, value) for name, value in _values(chron, known).items()]
 
 
 def _derived_known(chron: Chronology) -> datetime | None:
@@ -190,9 +196,9 @@ def _event_fact(event: Event, sid: str, area: str, jur: str, case_items: list[tu
 
 def scenario_facts(scenario: Scenario, chron: Chronology, sid: str) -> list[dict[str, Any]]:
     case = chron.case
-    area, jur, items = case.area or "", case.jurisdiction, _case_items(chron)
-    facts = [_event_fact(e, sid, area, jur, items, case.id) for e in scenario.events]
     known = _derived_known(chron)
+    area, jur, items = case.area or "", case.jurisdiction, _case_items(chron, known)
+    facts = [_event_fact(e, sid, area, jur, items, case.id) for e in scenario.events]
     if known is not None:
         for fact, event in zip(facts, scenario.events):
             _as_on_its_day(fact, event, known)
