@@ -16,7 +16,6 @@ with its row and column, as a YAML decisions file is with its line and field.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from ..audit.run import AuditResult
 from ..errors import InputError, Problem
 from ..files.cells import safe_cell
-from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip
+from ..files.writing import document_bytes, workbook_bytes
 from ..rulebook import Rulebook
 from ..files.reading import load_file
 from ..files.validation import validate
@@ -47,10 +46,9 @@ def decision_rows(result: AuditResult, rulebook: Rulebook,
         if f.status == "not-applicable":
             continue
         rule = rulebook.rules[f.rule_id]
-        trigger = next((e for e in f.evidence if e.role == "trigger"), None)
         d = (decided or {}).get(f.id)
-        rows.append([f.id, f.status_label, rule.expects or rule.title, names.get(f.agency, f.agency),
-                     trigger.date_human.split(" (")[0] if trigger else "", f.statement,
+        rows.append([f.id, f.status_label, rule.expects or rule.title, names.get(f.agency, f.agency), f.when,
+                     f.statement,
                      d.decision if d else "undecided", d.reason if d else "", d.reviewer_role if d else "",
                      d.date.isoformat() if d and d.date else ""])
     return rows
@@ -66,17 +64,12 @@ def write_decision_sheet(path: Path, case_id: str, rows: list[list[str]]) -> byt
 
 
 def _workbook(case_id: str, rows: list[list[str]]) -> bytes:
-    import zipfile
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
-    wb.properties.creator = "auditor"
-    wb.properties.title = f"Reviewer's decisions, case {case_id}"
-    wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_TIME
     ws = wb.active
     ws.title = SHEET
     ws.append(["case", safe_cell(case_id)])
@@ -112,10 +105,7 @@ def _workbook(case_id: str, rows: list[list[str]]) -> bytes:
                               error="undecided, confirmed, disputed or not-applicable")
     dropdown.add(f"G3:G{last}")
     ws.add_data_validation(dropdown)
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
-        ExcelWriter(wb, archive).save()  # not wb.save(), which stamps the modified date from the clock
-    return stable_zip(raw.getvalue(), ZIP_EPOCH)
+    return workbook_bytes(wb, f"Reviewer's decisions, case {case_id}")
 
 
 def _word(case_id: str, rows: list[list[str]]) -> bytes:
@@ -151,14 +141,7 @@ def _word(case_id: str, rows: list[list[str]]) -> bytes:
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Cm(width)
-    core = doc.core_properties
-    core.author = core.last_modified_by = "auditor"
-    core.title = f"Reviewer's decisions, case {case_id}"
-    core.revision = 1
-    core.created = core.modified = FIXED_DOCUMENT_TIME
-    raw = io.BytesIO()
-    doc.save(raw)
-    return stable_zip(raw.getvalue(), ZIP_EPOCH, compresslevel=9)
+    return document_bytes(doc, f"Reviewer's decisions, case {case_id}")
 
 
 class SheetDocument:

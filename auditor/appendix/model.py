@@ -366,9 +366,9 @@ def _summary(views: list[FindingView], findings: list[Finding], titles: list[str
     for view, finding in zip(views, findings):
         if view.status not in DEPARTURES:
             continue
-        trigger = next((e for e in finding.evidence if e.role == "trigger"), None)
+        trigger = finding.trigger
         rows.append((finding.trigger_date, view.number, SummaryRow(
-            number=view.number, anchor=view.anchor, date=trigger.date_human.split(" (")[0] if trigger else "",
+            number=view.number, anchor=view.anchor, date=finding.when,
             agency=view.agency, standard=view.standard, status_label=view.status_label,
             source=(trigger.source.removeprefix(only).strip() if only else trigger.source) if trigger else "")))
     return [row for _, _, row in sorted(rows, key=lambda item: item[:2])]

@@ -87,5 +87,16 @@ class Finding(BaseModel):
         return LABELS[self.status]
 
     @property
+    def trigger(self) -> Evidence | None:
+        """The entry that engaged the standard (the first entry cited where none is marked so)."""
+        return next((e for e in self.evidence if e.role == "trigger"), self.evidence[0] if self.evidence else None)
+
+    @property
+    def when(self) -> str:
+        """The trigger's date as recorded, a range as a range, without the source's words in brackets."""
+        trigger = self.trigger
+        return trigger.date_human.split(" (")[0] if trigger else ""
+
+    @property
     def unverified(self) -> bool:
         return any(not c.confirmed for c in self.citations)

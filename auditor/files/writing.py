@@ -199,3 +199,30 @@ def stable_zip(data: bytes, stamp: tuple[int, int, int, int, int, int], compress
                 with target.open(info, "w") as handle:
                     writer(source.read(name), handle)
     return out.getvalue()
+
+
+def workbook_bytes(wb: Any, title: str) -> bytes:
+    """A small openpyxl workbook (not a write-only one) as reproducible .xlsx bytes: written by "auditor", titled,
+    stamped with FIXED_DOCUMENT_TIME, not by `wb.save()`, which stamps the modified date from the clock."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.creator = "auditor"
+    wb.properties.title = title
+    wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_TIME
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
+        ExcelWriter(wb, archive).save()
+    return stable_zip(raw.getvalue(), ZIP_EPOCH)
+
+
+def document_bytes(doc: Any, title: str) -> bytes:
+    """A python-docx document as reproducible .docx bytes: its core properties say "auditor", the title, revision 1
+    and FIXED_DOCUMENT_TIME."""
+    core = doc.core_properties
+    core.author = core.last_modified_by = "auditor"
+    core.title = title
+    core.revision = 1
+    core.created = core.modified = FIXED_DOCUMENT_TIME
+    raw = io.BytesIO()
+    doc.save(raw)
+    return stable_zip(raw.getvalue(), ZIP_EPOCH, compresslevel=9)

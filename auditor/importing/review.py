@@ -25,7 +25,7 @@ from typing import Any
 from ..chronology.vocabulary import Vocabulary
 from ..errors import InputError, Problem
 from ..files.cells import safe_cell
-from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip, write_atomic
+from ..files.writing import document_bytes, workbook_bytes, write_atomic
 from .classification import Classification
 
 DECISIONS = ("confirm", "correct")
@@ -182,13 +182,8 @@ def _workbook(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.writer.excel import ExcelWriter
-    import zipfile
 
     wb = Workbook()
-    wb.properties.creator = "auditor"
-    wb.properties.title = "Import review sheet"
-    wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_TIME
     ws = wb.active
     ws.title = "Review"
     ws.append(list(HEADER))
@@ -235,10 +230,7 @@ def _workbook(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
     your_type.add(f"M2:M{last}")
     ws.add_data_validation(decision)
     ws.add_data_validation(your_type)
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
-        ExcelWriter(wb, archive).save()  # not wb.save(), which stamps the modified date from the clock
-    return stable_zip(raw.getvalue(), ZIP_EPOCH)
+    return workbook_bytes(wb, "Import review sheet")
 
 
 def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
@@ -272,14 +264,7 @@ def _word(ordered: list[Proposal], vocabulary: Vocabulary) -> bytes:
             cell.width = Cm(width)
     doc.add_paragraph("Decisions: " + ", ".join(DECISIONS) + ". Event types: "
                       + ", ".join(sorted(vocabulary.event_type_ids)) + ".")
-    core = doc.core_properties
-    core.author = core.last_modified_by = "auditor"
-    core.title = "Import review sheet"
-    core.revision = 1
-    core.created = core.modified = FIXED_DOCUMENT_TIME
-    raw = io.BytesIO()
-    doc.save(raw)
-    return stable_zip(raw.getvalue(), ZIP_EPOCH, compresslevel=9)
+    return document_bytes(doc, "Import review sheet")
 
 
 # -- reading ------------------------------------------------------------------------------------------------

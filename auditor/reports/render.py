@@ -72,12 +72,6 @@ def _wrap(text: str, indent: int, width: int = 100, hang: int = 0) -> str:
                          break_on_hyphens=False)
 
 
-def _when(f: Finding) -> str:
-    """The trigger's date as recorded, a range as a range (its words as written left for the detail)."""
-    trigger = next((e for e in f.evidence if e.role == "trigger"), f.evidence[0] if f.evidence else None)
-    return trigger.date_human.split(" (")[0] if trigger else ""
-
-
 def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
     """The terminal view: the counts, then each departure and possible departure in a line or two, then, for the
     statuses asked for (`--status`, or all with `--all`), every finding in full. Findings are referred to by id,
@@ -107,7 +101,7 @@ def _table(result: AuditResult, statuses: tuple[str, ...] | None = None) -> str:
                 continue
             lines += ["", f"{heading}{LABELS[status].lower() if heading else LABELS[status]}s ({len(chosen)})"]
             for f in chosen:
-                lines.append(_wrap(f"{_when(f)}  {f.title} ({f.severity})", 2, hang=4))
+                lines.append(_wrap(f"{f.when}  {f.title} ({f.severity})", 2, hang=4))
                 entries = ", ".join(dict.fromkeys(e.event_id for e in f.evidence))
                 lines.append(_wrap(f"entries {entries}; id {f.id}", 4, hang=2))
     if statuses:
