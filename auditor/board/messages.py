@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
+from ..words import count
 
 MIN_JUDGED = 10  # below this many judgements a rate is shown as counts
 WELL = 0.8  # a standard met in at least this share of its judgements is practice done well
@@ -86,12 +87,12 @@ def rag(standard: dict[str, Any], targets: Targets | None, min_judged: int = MIN
     return "amber" if rate <= target + targets.amber_margin + 1e-9 else "red"
 
 
-def shown_rate(count: int, judged: int, min_judged: int = MIN_JUDGED) -> str:
+def shown_rate(part: int, judged: int, min_judged: int = MIN_JUDGED) -> str:
     """"35% (7 of 20 judgements)", or only the counts below `min_judged`."""
-    of = f"{count} of {judged} judgement{'' if judged == 1 else 's'}"
+    of = f"{part} of {count(judged, 'judgement')}"
     if judged < min_judged:
         return of
-    return f"{_pct(count / judged)} ({of})"
+    return f"{_pct(part / judged)} ({of})"
 
 
 def front_page(data: dict[str, Any], targets: Targets | None = None, min_judged: int = MIN_JUDGED) -> dict[str, Any]:
@@ -101,13 +102,11 @@ def front_page(data: dict[str, Any], targets: Targets | None = None, min_judged:
     rated.sort(key=lambda s: (-s["departure_rate"], -s["breach"], s["rule_id"]))
     highest = [{"rule_id": s["rule_id"], "title": s["title"], "rag": rag(s, targets, min_judged),
                 "text": (f"{s['title']}: departures in {shown_rate(s['breach'], s['judged'], min_judged)}, in "
-                         f"{s['cases_with_departure']} of {s.get('cases_judged', s['judged'])} case"
-                         f"{'' if s.get('cases_judged', s['judged']) == 1 else 's'}"
+                         f"{s['cases_with_departure']} of {count(s.get('cases_judged', s['judged']), 'case')}"
                          " judged on it.")} for s in rated[:SHOWN]]
     few = [s for s in standards if 0 < s["judged"] < min_judged and s["breach"]]
     few_text = ("Too few judgements for a rate: " + "; ".join(
-        f"{s['title']}: {s['breach']} departure{'' if s['breach'] == 1 else 's'} in "
-        f"{shown_rate(s['breach'], s['judged'], min_judged).split(' of ')[1]}" for s in few[:SHOWN])
+        f"{s['title']}: {count(s['breach'], 'departure')} in {count(s['judged'], 'judgement')}" for s in few[:SHOWN])
         + (f"; and {len(few) - SHOWN} more standards" if len(few) > SHOWN else "") + "." if few else "")
     well = sorted((s for s in standards if s["judged"] >= min_judged and (s["met_rate"] or 0) >= WELL),
                   key=lambda s: (-(s["met_rate"] or 0), -s["met"], s["rule_id"]))

@@ -417,21 +417,20 @@ def _change(before: Any, now: Any) -> float | None:
 
 
 def _ukdate(iso: str) -> str:
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if len(iso) >= 10 else iso
+    """An ISO day as dd/mm/yyyy; anything else as it is."""
+    try:
+        return date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def _window(since: str | None, until: str | None) -> str:
-    def uk(iso: str) -> str:
-        try:
-            return date.fromisoformat(iso).strftime("%d/%m/%Y")
-        except ValueError:
-            return iso
     if since and until:
-        return f"From {uk(since)} to {uk(until)}"
+        return f"From {_ukdate(since)} to {_ukdate(until)}"
     if since:
-        return f"From {uk(since)}"
+        return f"From {_ukdate(since)}"
     if until:
-        return f"Up to {uk(until)}"
+        return f"Up to {_ukdate(until)}"
     return "All dates in each case's chronology"
 
 

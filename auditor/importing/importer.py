@@ -368,17 +368,24 @@ def _propose_same_events(index: list[Indexed], same: dict[str, set[str]], report
     another): proposed in the report and on the review sheet, never assumed, as a wrong merge would hide a
     meeting that was held."""
     hints: dict[int, list[int]] = {}
-    meetings = [item for item in index if item.type in MEETINGS]
-    for i, a in enumerate(meetings):
-        for b in meetings[i + 1:]:
-            if a.type == b.type and a.agency != b.agency and b.id not in same.get(a.id, ()) \
-                    and abs((b.earliest - a.earliest).days) <= SAME_MEETING_DAYS:
-                report.notes.append(Note(b.row, "same-event-proposal", (
-                    f"{a.id} (row {a.row}, {a.agency}) and {b.id} (row {b.row}, {b.agency}) may record the same "
-                    f"{b.type.replace('-', ' ')}: if so, give one row the other's reference in the table's same-event "
-                    "column (or `same_event_as` in the chronology), and each reading is audited")))
-                hints.setdefault(a.row, []).append(b.row)
-                hints.setdefault(b.row, []).append(a.row)
+    # By date, so each meeting is compared only with those of the following month (a large table has thousands);
+    # each pair is then named in table order, earlier row first, as a reader of the report goes down the table.
+    meetings = sorted((item for item in index if item.type in MEETINGS), key=lambda item: item.earliest)
+    pairs = []
+    for i, first in enumerate(meetings):
+        for second in meetings[i + 1:]:
+            if (second.earliest - first.earliest).days > SAME_MEETING_DAYS:
+                break
+            if first.type == second.type and first.agency != second.agency \
+                    and second.id not in same.get(first.id, ()):
+                pairs.append((first, second) if first.row < second.row else (second, first))
+    for a, b in sorted(pairs, key=lambda pair: (pair[0].row, pair[1].row)):
+        report.notes.append(Note(b.row, "same-event-proposal", (
+            f"{a.id} (row {a.row}, {a.agency}) and {b.id} (row {b.row}, {b.agency}) may record the same "
+            f"{b.type.replace('-', ' ')}: if so, give one row the other's reference in the table's same-event "
+            "column (or `same_event_as` in the chronology), and each reading is audited")))
+        hints.setdefault(a.row, []).append(b.row)
+        hints.setdefault(b.row, []).append(a.row)
     if hints and review.proposals is not None:
         review.proposals[:] = [replace(p, reasons=p.reasons + (
             "the same meeting as row " + ", ".join(map(str, hints[p.row])) + "? (same event as)",))
