@@ -1,10 +1,13 @@
-"""Counts in words, the same everywhere: "1 departure", "2 departures", "no departures".
+"""Counts and dates in words, the same everywhere: "1 departure", "2 departures", "no departures", "07/12/2026".
 
 Every output that says how many of something there are goes through `count`, so a report never
 says "1 departures" or "0 days".
 """
 
 from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
 
 _IRREGULAR = {"day on which a deadline passed": "days on which a deadline passed", "standard met": "standards met",
               "possible departure": "possible departures", "analysis": "analyses", "child": "children",
@@ -27,3 +30,25 @@ def count(n: int, word: str, plural_form: str | None = None, zero: str | None = 
     if n == 0 and zero is not None:
         return f"{zero} {noun}"
     return f"{n} {noun}"
+
+
+OPEN_END = "9999-12-31"  # how an open-ended row's last day is written in data
+
+
+def uk_date(value: Any) -> str:
+    """A day as people read it here, dd/mm/yyyy, from a date or an ISO string.
+
+    Anything that is not a day (None, an open end, free text) comes back as text rather than raising:
+    a report says what the data says instead of failing on it.
+    """
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if value is None or value == OPEN_END:
+        return ""
+    text = str(value)
+    try:
+        return f"{datetime.fromisoformat(text):%d/%m/%Y}"
+    except ValueError:
+        return text

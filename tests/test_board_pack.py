@@ -180,7 +180,7 @@ def test_workbook_summary_carries_counts_versions_and_limits(compared):
     assert values["Cases audited"] == meta["cases_audited"]
     assert values["Rulebook version"] == meta["rulebook_version"]
     assert values["Inputs SHA-256"] == meta["inputs_sha256"]
-    assert values["Events counted"] == "From 01/01/2010"
+    assert values["Events counted"] == "Events from 01/01/2010"
     assert "not evidenced in the chronology" in values["Before relying on it"]
     assert compared["comparison"]["previous_inputs_sha256"] in values["Compared with"]
 

@@ -23,6 +23,7 @@ from ..rulebook.conditions import label
 from ..chronology.model import PANEL
 from ..rulebook.schema import LEVEL_MARK
 from .decisions import Decision
+from ..words import uk_date
 from .redaction import MONTHS, Redactor, all_strings, id_warnings, likely_identifiers
 
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
@@ -392,15 +393,10 @@ def _editions_applied(findings: list[Finding]) -> list[EditionUse]:
     out = []
     for (edition, in_force), fs in sorted(uses.items(), key=lambda item: min(f.trigger_date for f in item[1])):
         first, last = min(f.trigger_date for f in fs), max(f.trigger_date for f in fs)
-        span = _dmy(first) if first == last else f"{_dmy(first)} to {_dmy(last)}"
+        span = uk_date(first) if first == last else f"{uk_date(first)} to {uk_date(last)}"
         out.append(EditionUse(edition=edition, in_force=in_force, findings=len(fs),
                               why=f"in force on the dates of the events judged ({span})"))
     return out
-
-
-def _dmy(iso: str) -> str:
-    y, m, d = iso.split("-")
-    return f"{d}/{m}/{y}"
 
 
 def _view(f: Finding, number: int, rulebook: Rulebook, decision: Decision | None,

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import InputError
-from ..words import count
+from ..words import count, uk_date
 
 MIN_JUDGED = 10  # below this many judgements a rate is shown as counts
 WELL = 0.8  # a standard met in at least this share of its judgements is practice done well
@@ -41,6 +41,17 @@ class Targets(BaseModel):
 
     amber_margin: float = Field(default=0.05, ge=0, le=1)  # amber up to this far above the target
     standards: dict[str, float] = Field(min_length=1)
+
+
+def events_counted(since: str | None, until: str | None) -> str:
+    """Which events a round counted, as the front page and the workbook's Summary both say it."""
+    if since and until:
+        return f"events from {uk_date(since)} to {uk_date(until)}"
+    if since:
+        return f"events from {uk_date(since)}"
+    if until:
+        return f"events up to {uk_date(until)}"
+    return "all dates in each case's chronology"
 
 
 def load_targets(path: Path, rule_ids: set[str]) -> Targets:

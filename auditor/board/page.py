@@ -9,13 +9,13 @@ points to the workbook and the CSV instead of growing without bound.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from jinja2 import Environment
 
 from ..reports.render import LIMITS, environment
-from .messages import front_page
+from .messages import events_counted, front_page
+from ..words import uk_date
 from ..status import DEPARTURES, DISPLAY_ORDER, JUDGED, Status
 
 GRID_LIMIT = 500
@@ -49,7 +49,7 @@ def board_html(data: dict[str, Any]) -> str:
 def _environment() -> Environment:
     env = environment()  # board.html.j2 is autoescaped by its extension
     env.filters["pct"] = _pct
-    env.filters["ukdate"] = _ukdate
+    env.filters["ukdate"] = uk_date
     env.filters["points"] = _points
     return env
 
@@ -81,7 +81,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "overall": {k: (totals[k] / totals["judged"] if totals["judged"] else None)
                     for k in (*DEPARTURES, "met")},
         "cases_audited": meta.get("cases_audited", len(cases)), "cases_failed": meta.get("cases_failed", len(errors)),
-        "window": _window(meta.get("since"), meta.get("until")),
+        "window": events_counted(meta.get("since"), meta.get("until")),
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],
         "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles,
         "short": short, "charts": charts, "comparison": comparison,
@@ -177,27 +177,10 @@ def _points(before: Any, now: Any) -> str:
     return f"{'+' if change > 0 else '−'}{abs(change):.1f}"
 
 
-def _ukdate(iso: Any) -> str:
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except (TypeError, ValueError):
-        return "" if iso is None else str(iso)
-
-
 def _covered(cases: list[dict[str, Any]]) -> str:
     """The dates the round's chronologies cover, first day to last."""
     starts = [c["from"] for c in cases if c.get("from")]
     ends = [c["to"] for c in cases if c.get("to")]
     if not starts or not ends:
         return "no case audited"
-    return f"{_ukdate(min(starts))} to {_ukdate(max(ends))}"
-
-
-def _window(since: str | None, until: str | None) -> str:
-    if since and until:
-        return f"events from {_ukdate(since)} to {_ukdate(until)}"
-    if since:
-        return f"events from {_ukdate(since)}"
-    if until:
-        return f"events up to {_ukdate(until)}"
-    return "all dates in each case's chronology"
+    return f"{uk_date(min(starts))} to {uk_date(max(ends))}"

@@ -35,6 +35,8 @@ from openpyxl.writer.excel import ExcelWriter
 from ..files.writing import FIXED_DOCUMENT_TIME, ZIP_EPOCH, stable_zip
 from ..reports.render import LIMITS
 from ..status import DISPLAY_ORDER, JUDGED, Status
+from ..words import uk_date
+from .messages import events_counted
 from .page import READING, STATUS_MEANING
 from .writers import safe_cell, views
 
@@ -201,7 +203,7 @@ def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, in
         append([head])
 
     if meta.get("produced"):
-        row("Produced", _ukdate(meta["produced"]))
+        row("Produced", uk_date(meta["produced"]))
     front = data.get("front")
     if front:
         section("Key messages")
@@ -236,7 +238,8 @@ def _summary(ws: Any, data: dict[str, Any], sheets: list[tuple[str, str, str, in
                ("met", "Met rate, all standards"))
     for key, label in overall:
         row(label, round(total[key] / total["judged"], 4) if total["judged"] else None, PERCENT)
-    row("Events counted", _window(meta.get("since"), meta.get("until")))
+    counted = events_counted(meta.get("since"), meta.get("until"))
+    row("Events counted", counted[:1].upper() + counted[1:])
     if "comparison" in data:
         previous = data["comparison"].get("previous_inputs_sha256")
         row("Compared with", f"The previous round, inputs SHA-256 {previous}" if previous else "The previous round")
@@ -414,24 +417,6 @@ def _value(value: Any) -> Any:
 
 def _change(before: Any, now: Any) -> float | None:
     return None if before is None or now is None else round(now - before, 4)
-
-
-def _ukdate(iso: str) -> str:
-    """An ISO day as dd/mm/yyyy; anything else as it is."""
-    try:
-        return date.fromisoformat(iso).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
-
-
-def _window(since: str | None, until: str | None) -> str:
-    if since and until:
-        return f"From {_ukdate(since)} to {_ukdate(until)}"
-    if since:
-        return f"From {_ukdate(since)}"
-    if until:
-        return f"Up to {_ukdate(until)}"
-    return "All dates in each case's chronology"
 
 
 # --- the package ------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ..audit.findings import Finding, status_count
 from ..errors import InputError, Problem
 from ..rulebook import Rulebook
 from ..status import DEPARTURES
-from ..words import count
+from ..words import count, uk_date
 
 TOP = 3  # departures on one page, with why each matters, what it expects and what to do
 QUESTIONS = 3
@@ -69,7 +69,7 @@ def build_briefing(result: AuditResult, rulebook: Rulebook, report_date: date,
         cite = next((c for c in f.citations if c.verified == "primary"), f.citations[0] if f.citations else None)
         items.append(BriefItem(title=f.title, status_label="Departure" if f.status == "breach" else "Possible departure",
                                learning=f.learning, statement=f.statement, why=rule.why or _first_sentence(rule.description),
-                               citation=cite.human() if cite else "", date=_day(f.trigger_date),
+                               citation=cite.human() if cite else "", date=uk_date(f.trigger_date),
                                expects=rule.expects, do_now=rule.do_now))
     abbr = {a.id: a.abbr for a in rulebook.vocabulary.agencies}
     agencies = sorted({abbr.get(e.agency, e.agency) for e in chron.events})
@@ -147,10 +147,6 @@ def _first_sentence(text: str) -> str:
     text = " ".join(text.split())
     end = text.find(". ")
     return text if end < 0 else text[:end + 1]
-
-
-def _day(iso: str) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso and iso != "9999-12-31" else ""
 
 
 def render_briefing(briefing: Briefing, fmt: str) -> bytes:

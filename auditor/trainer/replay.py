@@ -33,7 +33,7 @@ from ..rulebook.schema import IncludesCheck, RequiresCheck
 from ..audit.wording import event_label, human, iso_span, span, party_names, statement
 from ..audit.prepared import rulebook_data
 from ..audit.clock import deadline, expected_by
-from ..words import count
+from ..words import count, uk_date
 
 # What an item on a step says happened to an obligation. "opens" starts a clock or an expectation
 # that later entries may answer; "checks" is an expectation judged there and then (on the entry
@@ -321,8 +321,7 @@ def _tally(states: dict[int, str], threads: list[_Thread]) -> Tally:
 
 def _named(finding: Any) -> str:
     """A finding as a tally lists it: its standard and the date of the event that engaged it."""
-    day = finding.trigger_date
-    when = f"{day[8:10]}/{day[5:7]}/{day[:4]}" if len(day) >= 10 and day != "9999-12-31" else ""
+    when = uk_date(finding.trigger_date)
     return f"{finding.title}, {when}" if when else finding.title
 
 
