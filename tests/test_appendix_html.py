@@ -212,6 +212,18 @@ def test_the_timeline_is_drawn_from_the_model(html, appendix):
                 f'data-number="{w.number}">') in svg
 
 
+def test_a_long_period_puts_its_year_ticks_far_enough_apart_not_to_overlap(rulebook, reference):
+    data = {"case": {"id": "long", "title": "Sixty years", "jurisdiction": "england",
+                     "scoping": {"from": "1952-03-01", "to": "2012-12-31"}},
+            "events": [{"id": "c", "agency": "childrens-social-care", "type": "referral", "date": "2012-06-11",
+                        "source": {"document": "test"}, "summary": "Referral."}]}
+    chron = chronology_from_text(json.dumps(data), "long.json", rulebook.vocabulary)
+    timeline = build_appendix(audit(chron, rulebook, reference, "test"), rulebook, report_date=DAY).timeline
+    xs = [x for x, _ in timeline.ticks]
+    assert [year for _, year in timeline.ticks] == [str(y) for y in range(1955, 2011, 5)]  # every 5th year
+    assert min(b - a for a, b in zip(xs, xs[1:])) >= timeline.tick_gap
+
+
 # --- The page in a real browser ---------------------------------------------------------------------------------
 
 class Opened:
@@ -552,3 +564,35 @@ def test_the_timeline_opens_on_where_most_findings_sit_and_zooms_and_pans(foundi
     page.keyboard.press("f")
     assert view() == (start, end)
     assert founding_page.problems == []
+
+
+def test_the_timeline_labels_do_not_overlap_at_any_zoom_and_ticks_turn_to_months(founding_page):
+    page = founding_page.page
+
+    def labels() -> tuple[list[str], list[str]]:
+        """The tick labels, and every pair of the timeline's labels whose glyphs overlap."""
+        return page.evaluate("""() => {
+            const texts = Array.from(document.querySelectorAll('#timeline-svg text'));
+            // A label's glyphs: its box less the line's leading (a tenth of the font size above and below).
+            const boxes = texts.map(t => { const r = t.getBoundingClientRect();
+                const lead = parseFloat(getComputedStyle(t).fontSize) * 0.1;
+                return {l: r.left, r: r.right, t: r.top + lead, b: r.bottom - lead, w: r.width}; });
+            const clashes = [];
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i], c = boxes[j];
+                if (a.w && c.w && a.l < c.r && c.l < a.r && a.t < c.b && c.t < a.b)
+                    clashes.push(texts[i].textContent.trim() + ' / ' + texts[j].textContent.trim());
+            }
+            return [Array.from(document.querySelectorAll('#timeline-ticks .tick text')).map(t => t.textContent),
+                    clashes];
+        }""")
+
+    for clicks in ([], ["all"], ["in", "in", "in"], ["in", "in", "in", "in", "in", "right"]):
+        page.click("[data-zoom=findings]")
+        for button in clicks:
+            page.click(f"[data-zoom={button}]")
+        ticks, clashes = labels()
+        assert ticks and clashes == [], (clicks, clashes)
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{4}", ticks[0])  # zoomed in to weeks, the ticks name months
+    page.click("[data-zoom=all]")
+    assert labels()[0][0] in ("Jul 2008", "2009")

@@ -107,9 +107,40 @@ def test_batch_writes_the_same_workbook_and_page_as_the_pack_data(rounds, data):
     assert (out / "board.html").read_text(encoding="utf-8") == board_html(data)
 
 
+def agency_sheets(pack: dict) -> list[str]:
+    """The agency sheets' titles: the fixtures' agency names hold nothing Excel refuses, so only the cut to 31."""
+    return [a[:31].rstrip() for a in sorted({s["agency"] for s in pack["standards"]})]
+
+
 def test_workbook_sheets_in_order(data, compared):
-    assert load(board_workbook(data)).sheetnames == SHEETS
-    assert load(board_workbook(compared)).sheetnames == SHEETS + COMPARE_SHEETS
+    assert load(board_workbook(data)).sheetnames == SHEETS + agency_sheets(data)
+    assert load(board_workbook(compared)).sheetnames == SHEETS + COMPARE_SHEETS + agency_sheets(compared)
+
+
+def test_each_lead_agency_has_its_slice_of_the_standards_as_a_sheet(compared):
+    wb = load(board_workbook(compared))
+    standards = list(wb["Standards"].values)
+    header, column = standards[0], standards[0].index("Lead agency")
+    summary = {row[0]: row[1] for row in wb["Summary"].values if row and row[0]}
+    for agency in sorted({s["agency"] for s in compared["standards"]}):
+        title = agency[:31].rstrip()
+        rows = list(wb[title].values)
+        assert rows[0] == header
+        assert rows[1:] == [row for row in standards[1:] if row[column] == agency] != []
+        assert summary[title] == f"The Standards sheet's rows for the standards {agency} holds."
+        sheet = wb[title]
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+
+
+def test_agency_sheet_titles_are_ones_excel_accepts():
+    from auditor.board.workbook import _agency_slices
+
+    long = "Housing (Homelessness, Pre-Tenancy and Landlord Services)"
+    rows = [["r1", long], ["r2", long + " North"], ["r3", "Police: Force [A]/B?"], ["r4", "Standards"]]
+    titles = [title for title, _, _ in _agency_slices(["rule_id", "lead agency"], rows)]
+    assert titles == ["Housing (Homelessness, Pre-Tena", "Housing (Homelessness, Pre- (2)", "Police  Force  A  B",
+                      "Standards (2)"]
+    assert all(len(t) <= 31 and not set(t) & set("[]:*?/\\") for t in titles)
 
 
 def test_workbook_tables_have_bold_headers_frozen_panes_and_filters(compared):
@@ -242,7 +273,7 @@ def test_a_round_with_nothing_audited_still_makes_a_pack():
     empty["good_practice"], empty["meta"]["cases_audited"] = [], 0
     del empty["comparison"]
     wb = load(board_workbook(empty))
-    assert wb.sheetnames == [s for s in SHEETS if s not in CHARTS] and wb["Matrix"].max_row == 1 and wb["Matrix"].auto_filter.ref.endswith("1")
+    assert wb.sheetnames == [s for s in SHEETS if s not in CHARTS] + agency_sheets(empty) and wb["Matrix"].max_row == 1 and wb["Matrix"].auto_filter.ref.endswith("1")
     page = board_html(empty)
     assert "No case was audited" in page and "no judgement could be made" in page
 

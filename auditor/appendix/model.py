@@ -135,6 +135,10 @@ class TimelineWindow(_Model):
     label: str
 
 
+TICK_GAP = 60  # the least distance between two tick labels along the 1000-unit axis, so that none overlap
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100)
+
+
 class Timeline(_Model):
     lanes: list[str]
     lane_ids: list[str]
@@ -143,6 +147,7 @@ class Timeline(_Model):
     windows: list[TimelineWindow]
     start: str
     end: str
+    tick_gap: int = TICK_GAP
 
 
 class Appendix(_Model):
@@ -492,11 +497,18 @@ def _timeline(result: AuditResult, views: list[FindingView], r: Redactor, agency
         lane = lane_ids.index(owner) if owner in lane_ids else 0
         windows.append(TimelineWindow(finding_anchor=v.anchor, number=v.number, lane=lane, x1=x(a), x2=x(b),
                                       status=v.status, rule_id=v.rule_id, label=f"{v.number}. {v.title}"))
-    ticks = []
-    year = start.year
-    while date(year, 1, 1) <= end:
-        if date(year, 1, 1) >= start:
-            ticks.append((x(date(year, 1, 1)), str(year)))
-        year += 1
-    return Timeline(lanes=lanes, lane_ids=lane_ids, ticks=ticks, events=events, windows=windows,
+    return Timeline(lanes=lanes, lane_ids=lane_ids, ticks=_year_ticks(start, end, x), events=events, windows=windows,
                     start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
+
+
+def _year_ticks(start: date, end: date, x: Any) -> list[tuple[float, str]]:
+    """1 January of every year, or of every 2nd, 5th, 10th... year where a long period would crowd the labels.
+
+    These are what the page shows without its script; the script redraws the ticks at months or years to suit
+    each zoom, by the same rule of a least gap.
+    """
+    years = max((end - start).days / 365.25, 1 / 365.25)
+    step = next((s for s in YEAR_STEPS if s * 1000 / years >= TICK_GAP), YEAR_STEPS[-1])
+    first = -(-start.year // step) * step
+    return [(x(date(year, 1, 1)), str(year)) for year in range(first, end.year + 1, step) if date(year, 1, 1) >= start]
+

@@ -110,7 +110,10 @@ def board_workbook(data: dict[str, Any]) -> bytes:
     wb.properties.creator = "auditor"
     wb.properties.title = "Board pack"
     wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_TIME
-    _summary(wb.create_sheet("Summary"), data, [s for s in SHEETS if s[0] in views_])
+    slices = _agency_slices(*views_["standards"])
+    _summary(wb.create_sheet("Summary"), data, [s for s in SHEETS if s[0] in views_]
+             + [(title, title, f"The Standards sheet's rows for the standards {agency} holds.", 1)
+                for title, agency, _ in slices])
     matrix_ws, styles = _matrix_sheet(wb, data, views_["matrix"][0])
     for name, title, _, frozen in SHEETS[1:]:
         if name in views_:
@@ -118,10 +121,43 @@ def board_workbook(data: dict[str, Any]) -> bytes:
                    percent_from=2 if name == "trends" else None)
             if title in CHARTED:
                 _chart(wb, title, *views_[name])
+    for title, _, rows in slices:
+        _table(wb.create_sheet(title), views_["standards"][0], rows, frozen=1)
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()  # not wb.save(), which stamps the modified date from the clock
     return _stable_package(raw.getvalue(), matrix_ws.path.lstrip("/"), _matrix_rows(data, styles))
+
+
+# --- one agency's slice ------------------------------------------------------------------------------------------
+
+SHEET_TITLE_LIMIT = 31  # Excel's longest sheet name
+TAKEN_TITLES = {title for _, title, _, _ in SHEETS} | {"Summary"} | {f"{t} chart" for t in ("Standards", "Agencies")}
+
+
+def _agency_slices(header: list[str], rows: list[list[Any]]) -> list[tuple[str, str, list[list[Any]]]]:
+    """(sheet title, agency, its standards' rows) per lead agency, in name order: the slice the page's agency
+    filter shows, as a sheet an agency's representative can take away and print.
+
+    A title is the agency's name without the characters Excel refuses, cut to 31 characters, and numbered
+    where two names cut to the same title.
+    """
+    column = header.index("lead agency")
+    by_agency: dict[str, list[list[Any]]] = {}
+    for row in rows:
+        by_agency.setdefault(str(row[column]), []).append(row)
+    taken = {t.lower() for t in TAKEN_TITLES}
+    out = []
+    for agency in sorted(by_agency):
+        base = "".join(" " if ch in '[]:*?/\\' else ch for ch in agency).strip(" '") or "Agency"
+        title, n = base[:SHEET_TITLE_LIMIT].rstrip(), 1
+        while title.lower() in taken:
+            n += 1
+            suffix = f" ({n})"
+            title = base[:SHEET_TITLE_LIMIT - len(suffix)].rstrip() + suffix
+        taken.add(title.lower())
+        out.append((title, agency, by_agency[agency]))
+    return out
 
 
 # --- native charts -----------------------------------------------------------------------------------------------
@@ -301,7 +337,12 @@ def _table(ws: Any, header: list[str], rows: list[list[Any]], frozen: int, perce
     formats = [PERCENT if key in RATE_KEYS or (percent_from is not None and i >= percent_from) else
                CHANGE if key == "change" else None for i, key in enumerate(header)]
     wraps = [key in ("title", "problem") for key in header]
-    for row in rows[:MAX_ROWS - 1]:
+    for number, row in enumerate(rows[:MAX_ROWS - 1], 2):
+        # Excel and LibreOffice do not grow a row openpyxl wrote: give a wrapped text the lines it takes.
+        lines = max((-(-len(str(value)) // max(int(width) - 2, 1)) for value, width, wrap in zip(row, widths, wraps)
+                     if wrap and value), default=1)
+        if lines > 1:
+            ws.row_dimensions[number].height = 15 * lines
         out = []
         for value, fmt, wrap in zip(row, formats, wraps):
             value = _value(value)
