@@ -246,6 +246,9 @@ EXAMPLES = [
         "missing-episode"),
     Row(POLICE, "Police attended the address, Child 1 reported missing", "missing-episode"),
     Row(CSC, "RHI completed with Child 1 by the independent return home worker", "return-home-interview"),
+    Row(CSC, "Child 1 accommodated under section 20 and placed with foster carers", "looked-after"),
+    Row(CSC, "LAC review chaired by the IRO; care plan of long-term fostering endorsed", "looked-after-review"),
+    Row(CSC, "Child 1 ceased to be looked after and returned home to mother", "looked-after-ended"),
     # statutory visits and allocation
     Row(CSC, "Statutory visit by SW2 - both children seen alone in their bedrooms", "visit",
         {"child_seen": True, "child_seen_alone": True}),

@@ -103,15 +103,19 @@ def verdicts_for(scenario: Scenario, matches: Matches, chron: Chronology, rulebo
         answers = pair(variant, triggers, matches, events, memo)
         released = _released(variant, triggers, answers, matches, events, memo)
         outcomes = _by_worlds(variant, triggers, answers, matches, events, memo) \
-            if any(e.maybe for entries in answers.values() for e in entries) else {}
+            if any(e.maybe for entries in answers.values() for e in entries) \
+            or any(not certain for _, certain in released.values()) else {}
         for trigger in triggers:
             entry, certain = released.get(trigger.id, (None, False))
             release = _release_verdict(variant, trigger, entry, memo) if entry is not None else None
             if release is not None and certain:
                 out.append(release)
                 continue
-            verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo,
-                             outcome=outcomes.get(trigger.id))
+            outcome = outcomes.get(trigger.id)
+            if release is not None and outcome is not None and not outcome.statuses:
+                out.append(release)  # released in every world the dates allow
+                continue
+            verdict = _judge(variant, trigger, matches, answers.get(trigger.id, []), names, memo, outcome=outcome)
             if accumulation is not None:
                 _state_run(verdict, runs[trigger.id], accumulation, memo.data.wanted[variant.key])
             if release is not None:  # the entry may have come before the trigger: a reading in which it released it
@@ -283,7 +287,13 @@ def _by_worlds(variant: Variant, triggers: list[Event], answers: dict[str, list[
     for days in product(*(list(memo.when(events[e]).days()) for e in loose)):
         world = memo.on_days(dict(zip(loose, days)))
         world_triggers = sorted(triggers, key=world.order_key)
-        for tid, entries in pair(variant, world_triggers, matches, events, world).items():
+        paired = pair(variant, world_triggers, matches, events, world)
+        # A world in which an entry certainly releases the trigger (`released_by`) gives it no status: in
+        # that world the standard did not apply. A trigger released in every world is released.
+        released = _released(variant, world_triggers, paired, matches, events, world)
+        for tid, entries in paired.items():
+            if released.get(tid, (None, False))[1]:
+                continue
             outcome = _outcome(variant, world.when(events[tid]), entries, world)
             for status, entry in outcome.shown.items():
                 merged[tid].add(status, entry if entry is None else Entry(entry.key, memo.when(events[entry.key])))
@@ -557,6 +567,14 @@ def _verdict(variant: Variant, a: Event, outcome: Outcome, memo: _Memo, values: 
         ("not-evaluable" if "not-evaluable" in statuses else "met")
     entry = outcome.shown.get("met") or outcome.shown.get("breach")
     b = events[entry.key] if entry is not None else None
+    unrecorded = [e for e in (a, b) if e is not None and e.attrs.get("unrecorded")]
+    if status == "possible-breach" and unrecorded:
+        # The source record lacks the date (an assessment with no authorised date), and the event's date is only
+        # the range the other records allow: that is bad recording, not a possible departure. Say which field.
+        values["unrecorded"] = unrecorded[0].attrs["unrecorded"]
+        values["unrecorded_entry"] = event_label(unrecorded[0].type)
+        figures["unrecorded"] = unrecorded[0].attrs["unrecorded"]
+        return Verdict(variant, a, "not-evaluable", values, b, figures, kind="unrecorded")
     vague = [e for e in (a, b) if e is not None and _span_days(memo.when(e)) > TOO_IMPRECISE]
     if status == "possible-breach" and vague:
         # A date known only to years cannot be weighed against a timescale of days: say it cannot be judged,

@@ -59,6 +59,7 @@ STATEMENTS: dict[tuple[str, str], str] = {
     ("follows", "open"): "No {counterpart} is evidenced in the chronology after the {trigger} {trigger_date}; searched to {chronology_end}.",
     ("within", "open"): "The chronology ends on {chronology_end}, before the window closes ({deadline}); no {counterpart} is recorded by then.",
     ("within", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to weigh against {limit} after the {trigger} {trigger_date}.",
+    ("within", "unrecorded"): "Not evaluable: the record has no {unrecorded} for the {unrecorded_entry}, so whether it came within {limit} of the {trigger} {trigger_date} (deadline {deadline}) cannot be told from the record.",
     ("follows", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether a {counterpart} followed the {trigger} {trigger_date}.",
     ("lead-time", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came {ahead} the {trigger} {trigger_date}.",
     ("precedes", "too-imprecise"): "Not judged: the {vague_entry} is dated only {vague}, too imprecise to say whether the {counterpart} came before the {trigger} {trigger_date}.",
@@ -90,7 +91,7 @@ STATEMENTS: dict[tuple[str, str], str] = {
 WORDING_FIELD = {"met": "met", "met-related": "met", "late": "breach", "absent": "breach",
                   "absent-related": "breach", "possible": "possible",
                   "possible-unanswered": "possible", "possible-open": "possible", "open": "not_evaluable",
-                  "too-imprecise": "not_evaluable",
+                  "too-imprecise": "not_evaluable", "unrecorded": "not_evaluable",
                   "missing": "not_evaluable"}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
