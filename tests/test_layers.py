@@ -17,7 +17,7 @@ PACKAGE = ROOT / "auditor"
 LAYERS: list[set[str]] = [  # as drawn in docs/architecture.md ("The house")
     {"__init__", "errors", "limits", "words", "status", "workdays", "disjoint"},  # foundations
     {"files"},  # reading (YAML and JSON with lines), validation messages, writing outputs
-    {"chronology", "synth"},  # the case chronology: model, dates, vocabulary, loader; synthetic cases
+    {"chronology", "synth", "records"},  # the case chronology; synthetic cases; an authority's records in
     {"rulebook"},
     {"engine"},  # matching, in durable-rules and the reference evaluator
     {"audit"},  # readings, verdicts, windows, wording, findings, what is not recorded, the rules' examples

@@ -40,6 +40,8 @@ MISTAKES = {
               ["synth", "--cases", "1", "--seed", "1", "--format", "xml"]],
     "rules": [["rules", "show"], ["rules", "list", "--bogus"], ["rules", "list", "--severity", "could"]],
     "version": [["version", "--bogus"]],
+    "records": [["records"], ["records", "extract", "--format", "ssd", "--bogus"],
+                ["records", "extract", "--format", "annex-b"]],
 }
 
 

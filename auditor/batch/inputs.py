@@ -8,11 +8,15 @@ of results never depends on the file system or the number of workers.
 from __future__ import annotations
 
 import glob
+import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..limits import current
+
+if TYPE_CHECKING:
+    from ..records import Records
 
 CHRONOLOGY_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -24,6 +28,21 @@ class CaseInput:
     path: str
     text: str | None = None  # the case itself, for a JSON-lines case; None: read `path` in the worker
     problem: str = ""  # why this input cannot be audited, found while listing the inputs (not found, not text...)
+
+
+def record_inputs(records: Records) -> Iterator[CaseInput]:
+    """Each child of an authority's records as a case (auditor.records), labelled by pseudonym; a child whose
+    record cannot be made a chronology, and each row that belongs to no child, is an input with its problem."""
+    index = 0
+    for child in records.children():
+        if child.chronology is None:
+            yield CaseInput(index, child.case_id, "records", None, "; ".join(str(p) for p in child.problems))
+        else:
+            yield CaseInput(index, child.case_id, "records", json.dumps(child.chronology, ensure_ascii=False))
+        index += 1
+    for problem in records.unplaced:
+        yield CaseInput(index, f"{problem.file}:{problem.line}", "records", None, str(problem))
+        index += 1
 
 
 def iter_inputs(specs: list[str]) -> Iterator[CaseInput]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from time import perf_counter
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from .. import __version__
 from ..engine import engine_version
@@ -28,9 +28,12 @@ from ..board.writers import board_json, csv_files, errors_csv
 from .executors import run_dask, run_local
 from .pool import DEFAULT_CASE_TIMEOUT, default_workers
 from .worker import CaseOptions
-from .inputs import iter_inputs
+from .inputs import iter_inputs, record_inputs
 from ..board.outcome import Outcome
 from ..reports.compact import citation_index
+
+if TYPE_CHECKING:
+    from ..records import Records
 
 FORMATS = ("csv", "xlsx", "html", "json")
 
@@ -61,21 +64,27 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
               engine: str = "durable", executor: str = "local", scheduler: Any = None,
               compare: Path | list[Path] | None = None, on_progress: Callable[[int], None] | None = None,
               case_timeout: float = DEFAULT_CASE_TIMEOUT, options: CaseOptions = CaseOptions(),
-              front: FrontMatter = FrontMatter(), targets: Path | None = None) -> BatchResult:
+              front: FrontMatter = FrontMatter(), targets: Path | None = None,
+              records: Records | None = None) -> BatchResult:
     """`options.full`: each case's findings in the full layout (every standard, citations in full) rather than the
     compact one, whose citations are in OUT/citations.json (auditor.reports.compact); `options.learning`: include
     practice learning from other areas' reviews. `front`: the round's title, marking and date for the front page;
-    `targets`: a board's targets file, which gives each standard with a target red, amber or green."""
+    `targets`: a board's targets file, which gives each standard with a target red, amber or green.
+    `records`: an authority's records read as chronologies (auditor.records), audited in place of `specs`, the
+    pack showing their data completeness beside practice."""
     book = load_rulebook(rules)
+    if options.standards:
+        book = book.only(options.standards)
     goals = load_targets(targets, set(book.rules)) if targets is not None else None
     # Earlier rounds, oldest first: the last is "the previous round" of the comparison; all give the trends.
     earlier = [_previous(folder) for folder in ([compare] if isinstance(compare, Path) else compare or [])]
     previous = earlier[-1] if earlier else None
     board = Board(book, since, until)
+    inputs = iter_inputs(specs) if records is None else record_inputs(records)
     if executor == "dask":
-        outcomes = run_dask(iter_inputs(specs), scheduler, rules, engine, options)
+        outcomes = run_dask(inputs, scheduler, rules, engine, options)
     else:
-        outcomes = run_local(iter_inputs(specs), default_workers() if workers is None else workers, rules, engine,
+        outcomes = run_local(inputs, default_workers() if workers is None else workers, rules, engine,
                              case_timeout, options)
     result = BatchResult()
     if not options.full:  # the one catalogue every compact case file cites by id, there before the first case
@@ -114,6 +123,8 @@ def run_batch(specs: list[str], out: Path, *, workers: int | None = None, format
             "rulebook": book.meta.name, "rulebook_version": book.version, "inputs_sha256": digest.hexdigest(),
             "title": front.title, "marking": front.marking, "produced": front.produced}
     data = board.to_data(meta)
+    if records is not None:
+        data["records"] = records.summary()
     if previous is not None:
         data["comparison"] = comparison(data, previous)
         data["trends"] = trends(data, earlier)
@@ -206,14 +217,14 @@ def _write_pack(out: Path, data: dict[str, Any], formats: tuple[str, ...]) -> li
     return written
 
 
-def progress_bar(specs: list[str]) -> Any:
+def progress_bar(specs: list[str] | None) -> Any:
     """Cases done, rate and time left on a terminal; silent when stderr is not one.
 
     The total needs a first pass over the inputs (JSON-lines files are read twice), so it is
-    counted only when the bar will be shown.
+    counted only when the bar will be shown; records (`specs` None) are not counted first.
     """
     from tqdm import tqdm
 
     shown = sys.stderr.isatty()
-    return tqdm(total=count_inputs(specs) if shown else None, unit="case", disable=not shown, file=sys.stderr,
+    return tqdm(total=count_inputs(specs) if shown and specs is not None else None, unit="case", disable=not shown, file=sys.stderr,
                 smoothing=0.1)

@@ -36,12 +36,15 @@ class CaseOptions:
 
     full: bool = False  # each case's findings in the full layout rather than the compact one (reports.compact)
     learning: bool = True  # include practice learning from other areas' reviews (audit.run.audit)
+    standards: tuple[str, ...] = ()  # audit only these rules (what an authority's records can evidence); () all
 
 
 def init_worker(rules: str | None, engine: str, isolated: bool = True, options: CaseOptions = CaseOptions()) -> None:
     """Load the rulebook and start this process's engine once, not per case (see `open_matcher` for `isolated`)."""
     stack = ExitStack()
     book = load_rulebook(rules)
+    if options.standards:
+        book = book.only(options.standards)
     _STATE.update(book=book, engine=engine, version=engine_version(engine), options=options,
                   matcher=stack.enter_context(open_matcher(book, engine, isolated)))
     atexit.register(stack.close)
@@ -88,6 +91,7 @@ def _summarise(outcome: Outcome, result: AuditResult, book: Rulebook, full: bool
     outcome.events = len(chron.events)
     outcome.agencies = tuple(sorted({e.agency for e in chron.events}))
     outcome.rows = [Row(f.rule_id, f.status, f.agency, f.theme, f.severity,
-                        "" if f.status == "not-applicable" else f.trigger_date, bool(f.learning))
+                        "" if f.status == "not-applicable" else f.trigger_date, bool(f.learning),
+                        str(f.figures.get("unrecorded", "")))
                     for f in result.findings]
     outcome.findings_json = render(result, "json").encode("utf-8") if full else compact_json(result, book)

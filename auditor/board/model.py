@@ -46,6 +46,8 @@ class Board:
         self.cases_with_departure: dict[str, set[str]] = defaultdict(set)
         # Practice learning from another area's review (Row.learning): counted apart, in none of the above.
         self.learning_by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+        # Judgements not evaluable because a record lacks a date (Row.unrecorded): bad recording, not practice.
+        self.unrecorded: Counter[tuple[str, str]] = Counter()
 
     def _in_window(self, iso: str) -> bool:
         if not iso:
@@ -72,6 +74,8 @@ class Board:
             self.by_agency[row.agency][row.status] += 1
             self.by_year[row.date[:4]][row.status] += 1
             self.by_theme[row.theme][row.status] += 1
+            if row.unrecorded:
+                self.unrecorded[(row.rule_id, row.unrecorded)] += 1
             if row.status in DEPARTURES:
                 self.cases_with_departure[row.theme].add(outcome.case_id)
         self.cases.append({"input": outcome.label, "case_id": outcome.case_id, "title": outcome.title,
@@ -103,6 +107,9 @@ class Board:
                                     key=lambda g: (-g["met"], g["rule_id"])),
             "matrix": {"rules": self.rule_ids, "cases": self.cases},
             "errors": self.errors,
+            **({"unrecorded": [{"rule_id": r, "title": rules[r].title, "field": f, "not_evaluable": n,
+                                "judged": sum(self.by_rule[r].values())}
+                               for (r, f), n in sorted(self.unrecorded.items())]} if self.unrecorded else {}),
             **({"learning": [{"rule_id": r, "title": rules[r].title,
                               "review": rules[r].learning.review if rules[r].learning else "",
                               **rates(self.learning_by_rule[r])} for r in sorted(self.learning_by_rule)]}

@@ -20,6 +20,7 @@ class Row(NamedTuple):
     severity: str
     date: str  # ISO day of the event that engaged the standard; "" for not applicable
     learning: bool = False  # practice learning from another area's review (Finding.learning), not a standard
+    unrecorded: str = ""  # not evaluable because the record lacks this date (Finding.figures["unrecorded"])
 
 
 @dataclass

@@ -84,6 +84,7 @@ def _context(data: dict[str, Any]) -> dict[str, Any]:
         "window": events_counted(meta.get("since"), meta.get("until")),
         "standards": standards, "agencies": data["agencies"], "years": data["years"], "themes": data["themes"],
         "good_practice": data["good_practice"], "learning": data.get("learning", []), "titles": titles,
+        "records": data.get("records"), "unrecorded": data.get("unrecorded", []),
         "short": short, "charts": charts, "comparison": comparison,
         "previous_sha": (comparison or {}).get("previous_inputs_sha256", ""),
         "front": data.get("front") or front_page(data), "covered": _covered(cases), "trends": data.get("trends"),

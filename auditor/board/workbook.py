@@ -49,7 +49,7 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PERCENT = "0.0%"
 CHANGE = "+0.0%;-0.0%;0.0%"
 DAY = "dd/mm/yyyy"
-RATE_KEYS = {"departure_rate", "possible_rate", "met_rate", "departure_rate_before", "departure_rate_now",
+RATE_KEYS = {"recorded_rate", "departure_rate", "possible_rate", "met_rate", "departure_rate_before", "departure_rate_now",
              "target departure rate"}
 
 STATUS_FILLS = {s: Status(s).fill for s in DISPLAY_ORDER}  # light fills: the status is written in the cell too
@@ -73,6 +73,8 @@ HEADINGS = {
     "problem": "Problem", "change": "Change in departure rate (percentage points)",
     "practice learning from": "Practice learning from", "cases judged": "Cases judged",
     "target departure rate": "Target departure rate", "against target": "Against target", "short title": "Short title",
+    "table": "Table", "field": "Field", "rows": "Rows", "recorded": "Recorded", "missing": "Missing",
+    "recorded_rate": "Recorded rate", "unrecorded": "Date the record lacks", "not evaluable": "Not evaluable",
 }
 
 SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen columns
@@ -89,6 +91,10 @@ SHEETS = [  # view name, sheet title, what it holds (for the Summary), frozen co
     ("learning", "Practice learning", ("Rules whose only source is one area's review, judged in cases from other "
                                        "areas: practice learning from that review, not a standard; counted in "
                                        "none of the other sheets."), 1),
+    ("completeness", "Data completeness", ("Records only: per table and field the standards read, how many rows "
+                                           "record it. Low completeness is bad recording, not bad practice."), 2),
+    ("unrecorded", "Unrecorded dates", ("Per standard: judgements not evaluable because the record lacks a date "
+                                        "(an assessment with no authorised date), apart from practice."), 1),
     ("errors", "Errors", "Each input that could not be audited, and why (also in errors.csv).", 1),
     ("compare-standards", "Compare standards", "Departure rate per standard in the previous round and now.", 1),
     ("compare-agencies", "Compare agencies", "Departure rate per agency in the previous round and now.", 1),

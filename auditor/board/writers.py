@@ -67,6 +67,14 @@ def views(data: dict[str, Any]) -> dict[str, tuple[list[str], list[list[Any]]]]:
         out["learning"] = (["rule_id", "title", "practice learning from"] + RATE_COLUMNS,
                            [[g["rule_id"], g["title"], g["review"]] + [g[k] for k in RATE_COLUMNS]
                             for g in data["learning"]])
+    if data.get("records"):
+        out["completeness"] = (["table", "field", "rows", "recorded", "missing", "recorded_rate"],
+                               [[c["table"], c["field"], c["rows"], c["recorded"], c["missing"], c["recorded_rate"]]
+                                for c in data["records"]["completeness"]])
+    if data.get("unrecorded"):
+        out["unrecorded"] = (["rule_id", "title", "unrecorded", "not evaluable", "judged"],
+                             [[u["rule_id"], u["title"], u["field"], u["not_evaluable"], u["judged"]]
+                              for u in data["unrecorded"]])
     if "comparison" in data:
         comp = data["comparison"]
         cols = ["departure_rate_before", "departure_rate_now", "judged_before", "judged_now"]

@@ -5,7 +5,7 @@ them; commands import what they need when they run, so `auditor --help` stays qu
 
 from __future__ import annotations
 
-from . import cases, batch, rules  # noqa: F401  (their commands register on import, in this order)
+from . import cases, batch, records, rules  # noqa: F401  (their commands register on import, in this order)
 from . import brief, explain, imports, replay, synth, whatif
 from .app import app, main, register_version
 

@@ -11,6 +11,7 @@ import typer
 from ..errors import InputError, Problem
 from ..chronology.dates import parse_day
 from .app import LEARNING_OPTION, RULES_OPTION, Engine, app, report_date
+from .records import AS_AT_OPTION, KEEP_IDS_OPTION, KEY_OPTION, RecordFormat, open_from_options
 
 
 class Executor(str, Enum):
@@ -45,6 +46,12 @@ def batch_command(
     targets: Optional[Path] = typer.Option(None, "--targets", help="A targets file (YAML: a departure rate per "
                                            "standard): each standard with one is red, amber or green against it."),
     learning: bool = LEARNING_OPTION,
+    records: Optional[RecordFormat] = typer.Option(None, "--records", help="INPUTS are an authority's records in "
+                                                   "this format (ssd, cin-census), audited child by child against "
+                                                   "the standards the records can evidence."),
+    key: Optional[Path] = KEY_OPTION,
+    keep_ids: bool = KEEP_IDS_OPTION,
+    as_at: Optional[str] = AS_AT_OPTION,
 ) -> None:
     """Audit many chronologies and write a board pack; one bad case never stops or loses the others.
 
@@ -67,6 +74,8 @@ def batch_command(
       auditor batch cases.jsonl --out q1 --title "Quarter 1 audit round" --targets targets.yaml
 
       auditor batch cases.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
+
+      auditor batch --records ssd extract/ --out q4-board --key pseudonyms.key
     """
     from ..batch.runner import FORMATS, FrontMatter, progress_bar, run_batch
     from ..batch.worker import CaseOptions
@@ -80,12 +89,20 @@ def batch_command(
     if executor is Executor.dask and not scheduler:
         raise InputError([Problem("--scheduler", None, "", "the dask executor needs --scheduler ADDRESS")])
     window = (parse_day(since) if since else None, parse_day(until) if until else None)
-    with progress_bar(inputs) as bar:
+    read = None
+    if records is not None:
+        from ..records.mapping import load_format
+
+        read = open_from_options([Path(p) for p in inputs], records.value, key, keep_ids, as_at, out)
+        standards = tuple(load_format(records.value).standards)
+    with progress_bar(None if read is not None else inputs) as bar:
         result = run_batch(inputs, out, workers=workers, formats=chosen, since=window[0], until=window[1],
                            rules=str(rules) if rules else None, engine=engine.value, executor=executor.value,
                            scheduler=scheduler, compare=compare, on_progress=bar.update, case_timeout=case_timeout,
-                           options=CaseOptions(full=full, learning=learning),
-                           front=FrontMatter(title, marking, report_date(on).isoformat()), targets=targets)
+                           options=CaseOptions(full=full, learning=learning,
+                                               standards=standards if read is not None else ()),
+                           front=FrontMatter(title, marking, report_date(on).isoformat()), targets=targets,
+                           records=read)
     typer.echo(f"{result.audited} case{'s' if result.audited != 1 else ''} audited, {result.failed} could not be "
                f"(see {out / 'errors.csv'}); board pack in {out}")
     if result.failed:

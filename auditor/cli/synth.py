@@ -18,6 +18,8 @@ import typer
 class SynthFormat(str, Enum):
     json = "json"
     yaml = "yaml"
+    ssd = "ssd"
+    cin_census = "cin-census"
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +37,11 @@ def register(app: typer.Typer) -> None:
                                            "(case-00001.json ...)."),
         jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="JSON-lines file to write, one case per line, as "
                                              "`auditor batch` reads (default, with no --out: the screen)."),
-        fmt: SynthFormat = typer.Option(SynthFormat.json, "--format", help="File format with --out: json or yaml."),
+        fmt: SynthFormat = typer.Option(SynthFormat.json, "--format", help="File format with --out: json or yaml "
+                                        "chronologies; or an authority's records: ssd (a folder of SSD tables) or "
+                                        "cin-census (an XML return)."),
+        missing_rate: float = typer.Option(0.05, "--missing-rate", min=0.0, max=1.0, help="ssd and cin-census: chance "
+                                           "that a step's date or flag is left unrecorded (a data quality finding)."),
         departure_rate: float = typer.Option(0.3, "--departure-rate", min=0.0, max=1.0, help="Chance that each "
                                              "opportunity to depart from a standard is planted as a departure."),
         imprecise_rate: float = typer.Option(0.15, "--imprecise-rate", min=0.0, max=1.0, help="Chance that an event "
@@ -63,7 +69,18 @@ def register(app: typer.Typer) -> None:
           auditor synth --cases 10000 --seed 7 --jsonl cases.jsonl --truth truth.json
 
           auditor synth --cases 50 --seed 7 --out synthetic/ --format yaml --departure-rate 0
+
+          auditor synth --cases 50000 --seed 7 --format ssd --out extract/ --truth truth.json
+
+          auditor synth --cases 5000 --seed 7 --format cin-census --out census.xml --truth truth.json
+
+        With --format ssd or cin-census, each child follows one path (a referral and assessment; a section 47
+        enquiry, conference, plan, visits and reviews; or a period of care, its reviews and missing episodes);
+        each step with a timescale is late with probability --departure-rate, unrecorded with --missing-rate.
         """
+        if fmt in (SynthFormat.ssd, SynthFormat.cin_census):
+            _records(fmt, cases, seed, start, departure_rate, missing_rate, out, truth)
+            return
         from ..synth import DEPARTURES, GENERATOR, iter_cases
 
         if out is not None and jsonl is not None:
@@ -123,6 +140,31 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{cases} synthetic case{'s' if cases != 1 else ''} ({n_events} events, {n_departures} planted "
                    f"departures) written to {where} in {took:.1f} s"
                    + (f"; what was planted in {truth}" if truth is not None else ""), err=True)
+
+
+def _records(fmt: SynthFormat, cases: int, seed: int, start: int, late_rate: float, missing_rate: float,
+             out: Optional[Path], truth: Optional[Path]) -> None:
+    """`synth --format ssd|cin-census`: an authority's records, and (--truth) every planted step."""
+    from ..synth.records import write_cin_census, write_ssd
+
+    if out is None:
+        raise typer.BadParameter("records are written to --out (a folder for ssd, an .xml file for cin-census)",
+                                 param_hint="--out")
+    if start != 1:
+        raise typer.BadParameter("--start is for chronologies; records are written whole", param_hint="--start")
+    began = time.perf_counter()
+    writer = write_ssd if fmt is SynthFormat.ssd else write_cin_census
+    planted = writer(out, cases, seed, late_rate, missing_rate)
+    if truth is not None:
+        truth.parent.mkdir(parents=True, exist_ok=True)
+        rows = [{"child": p.child, "rule_id": p.rule_id, "trigger_date": p.trigger_date, "expected": p.expected}
+                for p in planted]
+        truth.write_text(json.dumps({"format": fmt.value, "seed": seed, "children": cases, "late_rate": late_rate,
+                                     "missing_rate": missing_rate, "planted": rows}, indent=0) + "\n",
+                         encoding="utf-8")
+    late = sum(p.expected == "breach" for p in planted)
+    typer.echo(f"{cases} synthetic children ({late} late steps planted) written to {out} in "
+               f"{time.perf_counter() - began:.1f} s" + (f"; what was planted in {truth}" if truth else ""), err=True)
 
 
 def _stdout() -> IO[str]:

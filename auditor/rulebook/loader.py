@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -93,6 +93,17 @@ class Rulebook:
 
     def variants_of(self, rule_id: str) -> list[Variant]:
         return [v for v in self.variants if v.rule.id == rule_id]
+
+    def only(self, rule_ids: Iterable[str]) -> Rulebook:
+        """The rulebook narrowed to these rules: what a source can evidence (an authority's records speak to
+        timescales, not to who was invited), so that the rest are not reported as unrecorded for every case."""
+        wanted = set(rule_ids)
+        unknown = sorted(wanted - set(self.rules))
+        if unknown:
+            raise InputError([Problem(self.path, None, "standards", f"no such rule(s) in the rulebook: "
+                                      f"{', '.join(unknown)}")])
+        return replace(self, rules={k: r for k, r in self.rules.items() if k in wanted},
+                       variants=tuple(v for v in self.variants if v.rule.id in wanted))
 
 
 def default_rules_path() -> Path:
