@@ -279,8 +279,8 @@ def test_a_day_that_does_not_exist_is_refused(text):
 
 
 def test_flags_read_every_way_extracts_write_them():
-    assert [flag(v) for v in ("Y", "yes", "TRUE", "1", "N", "No", "false", "0", "NA", "", None)] == \
-        [True] * 4 + [False] * 4 + [None] * 3
+    assert [flag(v) for v in ("Y", "yes", "TRUE", "1", "a) Yes", "N", "No", "false", "0", "b) No", "NA",
+                              "c) Unknown", "", None)] == [True] * 5 + [False] * 5 + [None] * 4
 
 
 def test_rows_are_grouped_the_same_through_temporary_shares_as_in_memory(monkeypatch):
@@ -289,3 +289,40 @@ def test_rows_are_grouped_the_same_through_temporary_shares_as_in_memory(monkeyp
     monkeypatch.setattr(record_rows, "SHARE_BYTES", 1)
     shared = sorted((p, [r.row for r in rs]) for p, rs in record_rows.by_child(iter(rows), 8))
     assert sorted(in_memory) == shared and len(shared) == 37
+
+
+# --- Annex A -------------------------------------------------------------------------------------------------
+
+ANNEX_A = ROOT / "fixtures" / "records" / "annex-a-small.xlsx"
+
+
+def test_an_annex_a_workbook_pinned_with_a_list_found_by_its_headings(tmp_path):
+    _, result = audit_records([ANNEX_A], "annex-a", tmp_path)
+    assert result.audited == 3 and result.failed == 0
+    cases = findings(tmp_path)
+    assert cases["child-AA1"] == [
+        ("icpc-within-15-working-days", "met", "2019-03-11", "WT 2018"),
+        ("single-assessment-within-45-working-days", "breach", "2019-03-04", "WT 2018"),
+    ]
+    # An assessment with no date of authorisation is open work in Annex A: past its deadline, a departure. The
+    # later referral, decided no further action ("a) Yes"), starts no clock.
+    assert cases["child-AA2"] == [("single-assessment-within-45-working-days", "breach", "2019-07-01", "WT 2018")]
+    # The conference was deemed unnecessary: no conference clock.
+    assert cases["child-AA3"] == [("single-assessment-within-45-working-days", "met", "2019-10-07", "WT 2018")]
+    data = json.loads((tmp_path / "cases" / "child-AA1.json").read_text(encoding="utf-8"))
+    conference = next(e for f in data["findings"] if f["rule_id"] == "icpc-within-15-working-days"
+                      for e in f["evidence"] if e["type"] == "initial-child-protection-conference")
+    assert "S47s" in json.dumps(conference)  # cited to the tab it was read from, found by its headings
+
+
+def test_an_assessment_in_an_episode_still_open_is_not_taken_as_done(tmp_path):
+    extract = tmp_path / "extract"
+    shutil.copytree(SSD, extract)
+    episodes = extract / "ssd_cin_episodes.csv"
+    episodes.write_text(episodes.read_text().replace("R4,P002,2020-01-02 00:00:00.000,N,2020-05-01 00:00:00.000",
+                                                     "R4,P002,2020-01-02 00:00:00.000,N,NULL"))
+    audit_records([extract], "ssd", tmp_path / "out")
+    child = findings(tmp_path / "out")["child-P002"]
+    # No authorised date and the episode open: the assessment may still be under way, so nothing answers the
+    # referral, and its 45 working days had passed by the extract's date.
+    assert ("single-assessment-within-45-working-days", "breach", "2020-01-02", "WT 2018") in child

@@ -47,7 +47,7 @@ def batch_command(
                                            "standard): each standard with one is red, amber or green against it."),
     learning: bool = LEARNING_OPTION,
     records: Optional[RecordFormat] = typer.Option(None, "--records", help="INPUTS are an authority's records in "
-                                                   "this format (ssd, cin-census), audited child by child against "
+                                                   "this format (ssd, cin-census, annex-a), audited child by child against "
                                                    "the standards the records can evidence."),
     key: Optional[Path] = KEY_OPTION,
     keep_ids: bool = KEEP_IDS_OPTION,

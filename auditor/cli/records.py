@@ -24,6 +24,7 @@ from .app import app
 class RecordFormat(str, Enum):
     ssd = "ssd"
     cin_census = "cin-census"
+    annex_a = "annex-a"
 
 
 KEY_OPTION = typer.Option(None, "--key", help="File holding the key for the children's pseudonyms (keep it to "
@@ -56,9 +57,10 @@ def open_from_options(paths: list[Path], fmt: str, key: Optional[Path], keep_ids
 @app.command("records")
 def records_command(
     paths: list[Path] = typer.Argument(..., metavar="FILES...", help="The SSD's table files (ssd_<table>.csv) or a "
-                                       "folder holding them; or a CIN census XML file."),
-    fmt: RecordFormat = typer.Option(..., "--format", help="ssd (Standard Safeguarding Dataset, CSV per table) or "
-                                     "cin-census (the children in need census XML)."),
+                                       "folder holding them; a CIN census XML file; or an Annex A workbook."),
+    fmt: RecordFormat = typer.Option(..., "--format", help="ssd (Standard Safeguarding Dataset, CSV per table), "
+                                     "cin-census (the children in need census XML) or annex-a (Ofsted's Annex A "
+                                     "workbook: its referral, assessment and section 47 lists)."),
     out: Path = typer.Option(Path("records-out"), "--out", help="Folder for chronologies.jsonl, completeness.csv "
                              "and records-errors.csv."),
     key: Optional[Path] = KEY_OPTION,
@@ -78,6 +80,8 @@ def records_command(
       auditor records extract/ --format ssd --out q4-records --key ~/keys/pseudonyms.key
 
       auditor records cin_census_2026.xml --format cin-census --out census
+
+      auditor records annex_a_2026.xlsx --format annex-a --out annex-a
 
       auditor batch --records ssd extract/ --out q4-board --key ~/keys/pseudonyms.key
     """

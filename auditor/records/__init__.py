@@ -1,4 +1,5 @@
-"""An authority's own records (the Standard Safeguarding Dataset, the children in need census) as chronologies.
+"""An authority's own records (the Standard Safeguarding Dataset, the children in need census, an Annex A
+workbook) as chronologies.
 
 Boards audit closed cases in their thousands from what their case management system exports, not from
 hand-written chronologies. This package reads those exports in bounded memory, joins each child's rows,
@@ -7,7 +8,7 @@ entry citing its table, row and field; the audit and the board pack then treat t
 
     mapping.py       the formats' mappings (formats/*.yaml): which table and field make which entry
     values.py        dates, flags and nulls as extracts write them
-    ssd.py           the SSD's CSV tables, checked before any child is read
+    tables.py        an extract's tables (the SSD's CSVs, an Annex A workbook's sheets), checked first
     cin_census.py    the census XML, one child at a time
     rows.py          rows joined by child through a few temporary shares
     chronologies.py  one child's rows made a chronology
@@ -28,7 +29,7 @@ from .mapping import RecordFormat, load_format
 from .pseudonyms import Pseudonyms
 from .rows import Completeness, by_child
 
-FORMAT_NAMES = ("ssd", "cin-census")
+FORMAT_NAMES = ("ssd", "cin-census", "annex-a")
 
 
 @dataclass
@@ -67,11 +68,11 @@ class Records:
                 else:
                     yield self.child(found.person, found.rows, found.problems)
             return
-        from .ssd import find_tables, ssd_rows
+        from .tables import find_tables, table_rows
 
         extract = find_tables(self.paths, self.fmt)
         found: list[tuple[str, Problem]] = []
-        rows = ssd_rows(extract, self.fmt, self.completeness, found)
+        rows = table_rows(extract, self.fmt, self.completeness, found)
         for person, child_rows in by_child(rows, extract.input_bytes):
             if self.as_at is None:  # every row has been read by the time the first child is grouped
                 self.as_at = self.completeness.latest or date.today()

@@ -9,11 +9,12 @@ record rather than about practice.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from ..errors import Problem
-from .mapping import EventMap, RecordFormat
+from .mapping import EventMap, Join, RecordFormat
 from .rows import RecordRow
 from .values import NotADate, flag, normalised, record_day
 
@@ -29,19 +30,12 @@ class ChildProblem(Exception):
 def build(case_id: str, rows: list[RecordRow], fmt: RecordFormat, as_at: date,
           area: str | None = None) -> dict[str, Any] | None:
     """The chronology of one child, or None if the record holds no entry for them."""
-    people = [r for r in rows if r.table == fmt.person.table]
-    if not people:
-        first = rows[0]
-        raise ChildProblem([Problem(first.file, first.row, first.table,
-                                    f"the child has no row in {fmt.person.table}")])
-    if len(people) > 1:
-        raise ChildProblem([Problem(p.file, p.row, fmt.person.id, f"the child has {len(people)} rows in "
-                                    f"{fmt.person.table} (rows {', '.join(str(q.row) for q in people)})")
-                            for p in people[1:2]])
-    birth = _day(people[0], fmt.person.birth) if fmt.person.birth else None
+    birth = _birth(rows, fmt)
     events: list[dict[str, Any]] = []
     problems: list[Problem] = []
     for mapped in fmt.tables:
+        if mapped.join is not None:
+            rows = [_joined(r, rows, mapped.join) if r.table == mapped.table else r for r in rows]
         table_events: list[tuple[EventMap, dict[str, Any], RecordRow]] = []
         group_rows: dict[tuple[int, str], int] = {}  # (entry, once_per value) -> rows, for `ends`
         lines: dict[int, int] = {}  # rows read from one line (an XML return's review dates): told apart
@@ -109,7 +103,10 @@ def _entry(em: EventMap, place: str, row: RecordRow, as_at: date, birth: date | 
         attrs["unrecorded"] = em.if_missing.unrecorded
         text_day = None
     elif em.if_missing is not None and (earliest := _day(row, em.if_missing.earliest)) is not None:
-        when = {"earliest": earliest.isoformat(), "latest": max(earliest, as_at).isoformat(),
+        latest = _day(row, em.if_missing.latest) if em.if_missing.latest else as_at
+        if latest is None:  # nothing says it was ever done: the work may still be under way
+            return None
+        when = {"earliest": earliest.isoformat(), "latest": max(earliest, latest).isoformat(),
                 "as_written": f"not recorded ({em.if_missing.unrecorded}); after {earliest:%d/%m/%Y}"}
         attrs["unrecorded"] = em.if_missing.unrecorded
         note, text_day = em.if_missing.earliest, earliest
@@ -123,9 +120,10 @@ def _entry(em: EventMap, place: str, row: RecordRow, as_at: date, birth: date | 
         value = mapped.map.get(normalised(row.fields.get(mapped.field)))
         if value is not None:
             attrs[attr] = value
-    table = row.table.removeprefix("ssd_").replace("_", "-")
+    table = re.sub(r"[^a-z0-9]+", "-", row.table.removeprefix("ssd_").lower()).strip("-")
     event: dict[str, Any] = {"id": f"{table}-{place}", "date": when, "type": em.type,
-                             "source": {"document": row.file, "section": row.table, "row": row.row, "note": note},
+                             "source": {"document": row.file, "section": row.sheet or row.table, "row": row.row,
+                                        "note": note},
                              "summary": f"{em.summary}{_age(birth, text_day) if text_day else ''}."}
     if attrs:
         event["attrs"] = attrs
@@ -163,6 +161,39 @@ def _numbered(table_events: list[tuple[EventMap, dict[str, Any], RecordRow]]) ->
         for n, event in enumerate(sorted(group, key=lambda e: (_first_day(e), e["id"])), 1):
             event.setdefault("attrs", {})["review_number"] = n
     return [event for _, event, _ in table_events]
+
+
+def _birth(rows: list[RecordRow], fmt: RecordFormat) -> date | None:
+    """The child's date of birth, from their row in the people's table; where there is none (Annex A), from the
+    first row that gives it. A child with no row in the people's table, or two, cannot be built."""
+    if fmt.person.table is None:
+        return next((d for r in rows if fmt.person.birth and (d := _safe(r, fmt.person.birth)) is not None), None)
+    people = [r for r in rows if r.table == fmt.person.table]
+    if not people:
+        first = rows[0]
+        raise ChildProblem([Problem(first.file, first.row, first.table,
+                                    f"the child has no row in {fmt.person.table}")])
+    if len(people) > 1:
+        raise ChildProblem([Problem(p.file, p.row, fmt.person.id, f"the child has {len(people)} rows in "
+                                    f"{fmt.person.table} (rows {', '.join(str(q.row) for q in people)})")
+                            for p in people[1:2]])
+    return _day(people[0], fmt.person.birth) if fmt.person.birth else None
+
+
+def _safe(row: RecordRow, name: str) -> date | None:
+    try:
+        return _day(row, name)
+    except NotADate:
+        return None
+
+
+def _joined(row: RecordRow, rows: list[RecordRow], join: Join) -> RecordRow:
+    """The row with the fields of the joined table's row of the same child that matches it (its own win)."""
+    match = next((r for r in rows if r.table == join.table and all(
+        r.fields.get(theirs, "").strip() == row.fields.get(ours, "").strip() != "" for ours, theirs in join.match.items())),
+        None)
+    return row if match is None else RecordRow(row.table, row.file, row.row, row.person, {**match.fields, **row.fields},
+                                               row.sheet)
 
 
 def _from_first_entry(events: list[dict[str, Any]]) -> None:

@@ -124,9 +124,10 @@ def _rows(file: str, child: Any, person: str) -> Iterator[RecordRow]:
                                           ("CINreferralDate", "CINclosureDate", "ReferralNFA")})
         plans = [(_day(p, "CPPstartDate"), _day(p, "CPPendDate"), p) for p in details.iterfind("ChildProtectionPlans")]
         starts = {s for s, _, _ in plans if s is not None}
-        for assessment in details.iterfind("Assessments"):
-            yield row("Assessments", assessment, {n: _text(assessment, n) for n in
-                                                  ("AssessmentActualStartDate", "AssessmentAuthorisationDate")})
+        closed = _text(details, "CINclosureDate")  # an assessment with no authorised date in an open episode may
+        for assessment in details.iterfind("Assessments"):  # still be under way
+            yield row("Assessments", assessment, {"CINclosureDate": closed, **{n: _text(assessment, n) for n in
+                                                  ("AssessmentActualStartDate", "AssessmentAuthorisationDate")}})
         conferences = []
         for s47 in details.iterfind("Section47"):
             yield row("Section47", s47, {n: _text(s47, n) for n in ("S47ActualStartDate", "ICPCnotRequired")})

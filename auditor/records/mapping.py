@@ -26,6 +26,8 @@ class _Strict(BaseModel):
 class IfMissing(_Strict):
     earliest: str | None = None  # the field the entry is dated from when its own date is not recorded; none:
     # from the child's first entry
+    latest: str | None = None  # the field (of the row or a joined row) it was done by at the latest: the episode's
+    # close; a row without it makes no entry (the work may still be under way); none: the extract's date
     unrecorded: str  # what the record lacks, in words: "assessment authorised date"
 
 
@@ -52,7 +54,7 @@ class EventMap(_Strict):
         """Every field of its table this entry reads."""
         out = {self.date} if self.date else set()
         if self.if_missing and self.if_missing.earliest:
-            out.add(self.if_missing.earliest)
+            out.add(self.if_missing.earliest)  # not `latest`, which may be a joined table's
         out |= set(self.only_if) | set(self.flags.values()) | {v.field for v in self.values.values()}
         out |= {f for f in (self.number_within, self.once_per) if f}
         return out
@@ -66,19 +68,29 @@ class PersonVia(_Strict):
     field: str  # this table's field holding it
 
 
+class Join(_Strict):
+    """Another table's row of the same child whose fields this table's rows may read (an assessment's referral,
+    for the date its episode closed)."""
+
+    table: str
+    match: dict[str, str]  # this table's field -> that table's field, equal on the rows joined
+
+
 class TableMap(_Strict):
     table: str
     person: str
     person_via: PersonVia | None = None
+    join: Join | None = None
     events: list[EventMap]
 
     def fields(self) -> set[str]:
         out: set[str] = set().union(*(e.fields() for e in self.events))
+        out |= set(self.join.match) if self.join else set()
         return out | ({self.person_via.field} if self.person_via else {self.person})
 
 
 class PersonMap(_Strict):
-    table: str
+    table: str | None = None  # none: no list of people (Annex A), each table's rows name the child and birth
     id: str
     birth: str | None = None
 
@@ -101,6 +113,12 @@ class RecordFormat(_Strict):
 
     def table(self, name: str) -> TableMap | None:
         return next((t for t in self.tables if t.table == name), None)
+
+    def fields_of(self, name: str) -> set[str]:
+        """Every field of a table that is read: its own entries', and those another table joins it on."""
+        mapped = self.table(name)
+        own = mapped.fields() if mapped else set()
+        return own | {theirs for t in self.tables if t.join and t.join.table == name for theirs in t.join.match.values()}
 
 
 @cache

@@ -29,6 +29,7 @@ class RecordRow:
     row: int  # the row's number in its file, the header being row 1
     person: str  # the child's id as the record gives it (never written to an output)
     fields: dict[str, str]
+    sheet: str = ""  # the workbook's tab, where the table is one (an Annex A list found by its headings)
 
 
 @dataclass
@@ -70,7 +71,8 @@ def by_child(rows: Iterable[RecordRow], input_bytes: int) -> Iterator[tuple[str,
         try:
             for row in rows:
                 share = zlib.crc32(row.person.encode("utf-8")) % shares
-                handles[share].write(orjson.dumps([row.person, row.table, row.file, row.row, row.fields]) + b"\n")
+                handles[share].write(orjson.dumps([row.person, row.table, row.file, row.row, row.fields, row.sheet])
+                                     + b"\n")
         finally:
             for handle in handles:
                 handle.close()
@@ -78,8 +80,8 @@ def by_child(rows: Iterable[RecordRow], input_bytes: int) -> Iterator[tuple[str,
             grouped = {}
             with open(path, "rb") as handle:
                 for line in handle:
-                    person, table, file, number, cells = orjson.loads(line)
-                    grouped.setdefault(person, []).append(RecordRow(table, file, number, person, cells))
+                    person, table, file, number, cells, sheet = orjson.loads(line)
+                    grouped.setdefault(person, []).append(RecordRow(table, file, number, person, cells, sheet))
             path.unlink()
             for person in sorted(grouped):
                 yield person, grouped[person]

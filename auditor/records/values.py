@@ -44,11 +44,15 @@ def record_day(text: str | None) -> date | None:
         raise NotADate(f"{value!r} is not a day that exists") from None
 
 
+_LETTERED = re.compile(r"[a-z]\)\s*")  # Annex A's coded answers: "a) Yes", "b) No", "c) Unknown"
+
+
 def flag(text: str | None) -> bool | None:
-    """Y/Yes/true/1 and N/No/false/0, either case; anything else (NA, empty) is not recorded."""
+    """Y/Yes/true/1 and N/No/false/0, either case, with or without Annex A's "a) "; anything else (NA, Unknown,
+    empty) is not recorded."""
     if text is None:
         return None
-    value = text.strip().lower()
+    value = _LETTERED.sub("", text.strip().lower(), count=1)
     return True if value in YES else False if value in NO else None
 
 

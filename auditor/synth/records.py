@@ -121,8 +121,8 @@ def _child(rng: random.Random, number: int, late_rate: float, missing_rate: floa
     end = (auth or add_working_days(referral, 80))
     if path < 0.45:
         close = end + timedelta(days=rng.randint(10, 60))
-    elif path < 0.8:
-        close = _child_protection(c, ref_id, c.working(referral, 2, 5))
+    elif path < 0.8:  # an episode closes after its assessment is authorised, whatever else happened
+        close = max(_child_protection(c, ref_id, c.working(referral, 2, 5)), end + timedelta(days=rng.randint(5, 30)))
     else:
         close = _looked_after(c, end + timedelta(days=rng.randint(5, 40)))
     rec.add("ssd_cin_episodes", ref_id, person, referral, "N", close)
