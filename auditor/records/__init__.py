@@ -73,12 +73,14 @@ class Records:
         extract = find_tables(self.paths, self.fmt)
         found: list[tuple[str, Problem]] = []
         rows = table_rows(extract, self.fmt, self.completeness, found)
+        by_person: dict[str, list[Problem]] | None = None
         for person, child_rows in by_child(rows, extract.input_bytes):
-            if self.as_at is None:  # every row has been read by the time the first child is grouped
-                self.as_at = self.completeness.latest or date.today()
-                self.unplaced = [p for who, p in found if not who]
-            yield self.child(person, child_rows, [p for who, p in found if who == person])
-        self.unplaced = [p for who, p in found if not who]
+            if by_person is None:  # every row has been read by the time the first child is grouped
+                by_person = _by_person(found)
+                # No dated row anywhere: no child has an entry, so the date only fills a field no one reads.
+                self.as_at = self.as_at or self.completeness.latest or date.min
+            yield self.child(person, child_rows, by_person.get(person, []))
+        self.unplaced = _by_person(found).get("", [])
 
     def child(self, person: str, rows: list, known: list[Problem]) -> Child:
         self.children_read += 1
@@ -90,10 +92,9 @@ class Records:
         if known:
             return Child(case_id, None, known)
         try:
-            return Child(case_id, build(case_id, rows, self.fmt, self.as_at or date.today(), self.area))
+            return Child(case_id, build(case_id, rows, self.fmt, self.as_at or date.min, self.area))
         except ChildProblem as exc:
             return Child(case_id, None, exc.problems)
-
 
     def summary(self) -> dict[str, Any]:
         """What the board pack says of the records: their format and date, and how complete each field was."""
@@ -101,6 +102,14 @@ class Records:
                 "as_at": self.as_at.isoformat() if self.as_at else None, "children": self.children_read,
                 "rows_without_a_child": len(self.unplaced), "standards": list(self.fmt.standards),
                 "completeness": self.completeness.rows()}
+
+
+def _by_person(found: list[tuple[str, Problem]]) -> dict[str, list[Problem]]:
+    """The problems the reading found, by the child whose row had them ("" for rows that belong to no child)."""
+    out: dict[str, list[Problem]] = {}
+    for who, problem in found:
+        out.setdefault(who, []).append(problem)
+    return out
 
 
 def open_records(paths: list[Path], fmt_name: str, names: Pseudonyms, as_at: date | None = None,

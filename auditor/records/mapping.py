@@ -118,7 +118,9 @@ class RecordFormat(_Strict):
         """Every field of a table that is read: its own entries', and those another table joins it on."""
         mapped = self.table(name)
         own = mapped.fields() if mapped else set()
-        return own | {theirs for t in self.tables if t.join and t.join.table == name for theirs in t.join.match.values()}
+        joined = {theirs for t in self.tables if t.join and t.join.table == name for theirs in t.join.match.values()}
+        reached = {t.person_via.key for t in self.tables if t.person_via and t.person_via.table == name}
+        return own | joined | reached
 
 
 @cache

@@ -120,7 +120,7 @@ def table_rows(extract: Extract, fmt: RecordFormat, completeness: Completeness,
              problems: list[tuple[str, Problem]]) -> Iterator[RecordRow]:
     """Every row of every table, with its child's id. A row whose child cannot be found (a review whose period
     of care no episode has) is a problem of that row, set aside in `problems`; the reading goes on."""
-    via = {t.table: _via_lookup(extract, t) for t in fmt.tables if t.person_via and t.person not in
+    via = {t.table: _via_lookup(extract, fmt, t) for t in fmt.tables if t.person_via and t.person not in
            extract.columns[t.table]}
     if fmt.person.table:
         yield from _table_rows(extract, fmt.person.table, fmt.person.id, None, completeness, problems)
@@ -129,16 +129,16 @@ def table_rows(extract: Extract, fmt: RecordFormat, completeness: Completeness,
                                mapped)
 
 
-def _via_lookup(extract: Extract, mapped: TableMap) -> tuple[str, dict[str, str]]:
+def _via_lookup(extract: Extract, fmt: RecordFormat, mapped: TableMap) -> tuple[str, dict[str, str]]:
+    """(this table's key field, key -> child) from the table that holds the child for each key (a period of
+    care's episodes); held in memory: one entry per key, not per row of the extract."""
     assert mapped.person_via is not None
     other = mapped.person_via.table
-    other_map_columns = extract.columns[other]
-    person_field = next(iter(n for n in other_map_columns if n.endswith("_person_id")), None)
+    columns = extract.columns[other]
+    holder = fmt.table(other)
+    key_at = columns[mapped.person_via.key]
+    person_at = columns[holder.person if holder else fmt.person.id]
     lookup: dict[str, str] = {}
-    key_at = other_map_columns.get(mapped.person_via.key)
-    person_at = other_map_columns.get(person_field) if person_field else None
-    if key_at is None or person_at is None:
-        return mapped.person_via.field, lookup
     for row in _data_rows(extract.files[other].rows()):
         cells = row.cells
         if max(key_at, person_at) < len(cells) and not is_null(cells[key_at]):
