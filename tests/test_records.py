@@ -214,6 +214,7 @@ def test_the_census_refuses_a_dtd_and_names_where_xml_breaks(tmp_path):
     result = run("records", str(broken), "--format", "cin-census", "--out", str(tmp_path / "p"), "--keep-ids",
                  expect=2)
     assert "broken.xml:" in result.stderr and "not well formed" in result.stderr
+    assert not list((tmp_path / "p").glob("*.partial"))  # no half-written file left behind
 
 
 # --- The census ----------------------------------------------------------------------------------------------
@@ -326,3 +327,21 @@ def test_an_assessment_in_an_episode_still_open_is_not_taken_as_done(tmp_path):
     # No authorised date and the episode open: the assessment may still be under way, so nothing answers the
     # referral, and its 45 working days had passed by the extract's date.
     assert ("single-assessment-within-45-working-days", "breach", "2020-01-02", "WT 2018") in child
+
+
+def test_an_impossible_date_of_birth_loses_only_its_child(tmp_path):
+    extract = tmp_path / "extract"
+    shutil.copytree(SSD, extract)
+    people = extract / "ssd_person.csv"
+    people.write_text(people.read_text().replace("P003,F,2015-01-20 00:00:00.000", "P003,F,2015-02-30 00:00:00.000"))
+    result = run("records", str(extract), "--format", "ssd", "--out", str(tmp_path / "o"), "--keep-ids", expect=2)
+    assert "2 chronologies written" in result.stdout
+    errors = (tmp_path / "o" / "records-errors.csv").read_text()
+    assert "child-P003,ssd_person.csv,4,pers_dob,'2015-02-30 00:00:00.000' is not a day that exists" in errors
+
+
+def test_annex_a_entries_give_the_age_from_each_list_date_of_birth_not_the_date(tmp_path):
+    run("records", str(ANNEX_A), "--format", "annex-a", "--out", str(tmp_path), "--keep-ids", expect=0)
+    text = (tmp_path / "chronologies.jsonl").read_text()
+    assert "Referral to children's social care (child aged 6)." in text
+    assert "2012-05-12" not in text and "12/05/2012" not in text

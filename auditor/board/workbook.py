@@ -138,7 +138,6 @@ def board_workbook(data: dict[str, Any]) -> bytes:
 # --- one agency's slice ------------------------------------------------------------------------------------------
 
 SHEET_TITLE_LIMIT = 31  # Excel's longest sheet name
-TAKEN_TITLES = {title for _, title, _, _ in SHEETS} | {"Summary"} | {f"{t} chart" for t in ("Standards", "Agencies")}
 
 
 def _agency_slices(header: list[str], rows: list[list[Any]]) -> list[tuple[str, str, list[list[Any]]]]:
@@ -152,7 +151,7 @@ def _agency_slices(header: list[str], rows: list[list[Any]]) -> list[tuple[str, 
     by_agency: dict[str, list[list[Any]]] = {}
     for row in rows:
         by_agency.setdefault(str(row[column]), []).append(row)
-    taken = {t.lower() for t in TAKEN_TITLES}
+    taken = {t.lower() for t in ["Summary", *(title for _, title, _, _ in SHEETS), *(f"{t} chart" for t in CHARTED)]}
     out = []
     for agency in sorted(by_agency):
         base = "".join(" " if ch in '[]:*?/\\' else ch for ch in agency).strip(" '") or "Agency"

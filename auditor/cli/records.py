@@ -95,16 +95,20 @@ def records_command(
     writer.writerow(["child", "file", "row", "field", "problem"])
     target = out / "chronologies.jsonl"
     partial = target.with_name(target.name + ".partial")
-    with open(partial, "w", encoding="utf-8", newline="\n") as handle:
-        for child in records.children():
-            if child.chronology is None:
-                failed += 1
-                for problem in child.problems:
-                    writer.writerow([child.case_id, problem.file, problem.line or "", problem.field, problem.message])
-                continue
-            handle.write(json.dumps(child.chronology, ensure_ascii=False, separators=(",", ":")) + "\n")
-            written += 1
-    partial.replace(target)
+    try:
+        with open(partial, "w", encoding="utf-8", newline="\n") as handle:
+            for child in records.children():
+                if child.chronology is None:
+                    failed += 1
+                    for problem in child.problems:
+                        writer.writerow([child.case_id, problem.file, problem.line or "", problem.field,
+                                         problem.message])
+                    continue
+                handle.write(json.dumps(child.chronology, ensure_ascii=False, separators=(",", ":")) + "\n")
+                written += 1
+        partial.replace(target)
+    finally:  # a damaged return stops the read part-way: leave no half-written file behind
+        partial.unlink(missing_ok=True)
     for problem in records.unplaced:
         failed += 1
         writer.writerow(["", problem.file, problem.line or "", problem.field, problem.message])

@@ -166,8 +166,8 @@ def _numbered(table_events: list[tuple[EventMap, dict[str, Any], RecordRow]]) ->
 def _birth(rows: list[RecordRow], fmt: RecordFormat) -> date | None:
     """The child's date of birth, from their row in the people's table; where there is none (Annex A), from the
     first row that gives it. A child with no row in the people's table, or two, cannot be built."""
-    if fmt.person.table is None:
-        return next((d for r in rows if fmt.person.birth and (d := _safe(r, fmt.person.birth)) is not None), None)
+    if fmt.person.table is None:  # the reader has checked every row's date of birth
+        return next((d for r in rows if fmt.person.birth and (d := _day(r, fmt.person.birth)) is not None), None)
     people = [r for r in rows if r.table == fmt.person.table]
     if not people:
         first = rows[0]
@@ -178,13 +178,6 @@ def _birth(rows: list[RecordRow], fmt: RecordFormat) -> date | None:
                                     f"{fmt.person.table} (rows {', '.join(str(q.row) for q in people)})")
                             for p in people[1:2]])
     return _day(people[0], fmt.person.birth) if fmt.person.birth else None
-
-
-def _safe(row: RecordRow, name: str) -> date | None:
-    try:
-        return _day(row, name)
-    except NotADate:
-        return None
 
 
 def _joined(row: RecordRow, rows: list[RecordRow], join: Join) -> RecordRow:

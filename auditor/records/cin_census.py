@@ -76,26 +76,22 @@ class CensusReader:
                 while element.getprevious() is not None:
                     del element.getparent()[0]
         except etree.XMLSyntaxError as exc:
-            raise InputError([Problem(str(path), exc.lineno, "", f"the XML is not well formed ({exc.msg}); the "
-                                      "children before this point were read")], consequence="the rest was not read") \
-                from None
+            raise InputError([Problem(str(path), exc.lineno, "", f"the XML is not well formed ({exc.msg}): a damaged "
+                                      "return is not read, not even the children before the damage; mend it and "
+                                      "read it again")], consequence="nothing was read") from None
 
     def _child(self, file: str, child: Any) -> CensusChild:
         ids = child.find(PERSON)
         person = _text(ids, "LAchildID") if ids is not None else ""
         rows = list(_rows(file, child, person))
         problems = []
-        for row in rows:
-            mapped = self.fmt.table(row.table)
-            watched = mapped.fields() - {mapped.person} if mapped else {self.fmt.person.birth or ""}
-            for name in sorted(watched):
-                if name in row.fields and not name.startswith("_"):
-                    self.completeness.add(row.table, name, bool(row.fields[name].strip()))
-                if name.endswith("Date") and name in row.fields:
-                    try:
-                        record_day(row.fields[name])
-                    except NotADate as exc:
-                        problems.append(Problem(file, row.row, name, str(exc)))
+        fmt = self.fmt
+        for row in rows:  # fields starting "_" are the reader's own derivations, not the return's
+            read = fmt.fields_of(row.table) if fmt.table(row.table) else fmt.dates_of(row.table)
+            watched = sorted(n for n in read if n in row.fields and not n.startswith("_") and n != fmt.person.id)
+            for name, why in self.completeness.survey(row.table, row.fields, watched, fmt.flags_of(row.table),
+                                                      fmt.dates_of(row.table)):
+                problems.append(Problem(file, row.row, name, why))
         if not person:
             problems.insert(0, Problem(file, child.sourceline, "LAchildID", "the child has no LAchildID"))
         return CensusChild(person, file, child.sourceline, rows, problems)

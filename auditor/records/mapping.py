@@ -120,7 +120,21 @@ class RecordFormat(_Strict):
         own = mapped.fields() if mapped else set()
         joined = {theirs for t in self.tables if t.join and t.join.table == name for theirs in t.join.match.values()}
         reached = {t.person_via.key for t in self.tables if t.person_via and t.person_via.table == name}
-        return own | joined | reached
+        birth = {self.person.birth} if self.person.birth and self.person.table is None else set()  # every list's
+        return own | joined | reached | birth
+
+    def flags_of(self, name: str) -> set[str]:
+        """The fields of a table read as yes or no."""
+        mapped = self.table(name)
+        return {f for e in (mapped.events if mapped else []) for f in e.flags.values()}
+
+    def dates_of(self, name: str) -> set[str]:
+        """The fields of a table read as days: what dates its entries, and the date of birth where it is there."""
+        mapped = self.table(name)
+        entries = {f for e in (mapped.events if mapped else []) for f in (e.date, e.if_missing and e.if_missing.earliest)
+                   if f}
+        births = self.person.birth and (name == self.person.table or self.person.table is None)
+        return entries | ({self.person.birth} if births else set())
 
 
 @cache

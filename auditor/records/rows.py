@@ -17,6 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from .values import NotADate, flag, is_null, record_day
+
 SHARE_BYTES = 24 << 20  # about this much input per share grouped in memory
 
 
@@ -48,6 +50,22 @@ class Completeness:
         seen = self.counts.setdefault((table, name), [0, 0])
         seen[0] += 1
         seen[1] += recorded
+
+    def survey(self, table: str, values: dict[str, str], watched: Iterable[str], flags: set[str],
+               dates: set[str]) -> list[tuple[str, str]]:
+        """Count one row's `watched` fields as recorded or not (a flag only when it says yes or no), and read its
+        `dates`: the latest is the extract's date where none is given. Returns (field, why) for each date that is
+        not a day, the row's child's problem."""
+        for name in watched:
+            value = values.get(name)
+            self.add(table, name, flag(value) is not None if name in flags else not is_null(value))
+        bad = []
+        for name in dates:
+            try:
+                self.saw(record_day(values.get(name)))
+            except NotADate as exc:
+                bad.append((name, str(exc)))
+        return bad
 
     def rows(self) -> list[dict[str, object]]:
         return [{"table": t, "field": f, "rows": n, "recorded": r, "missing": n - r,

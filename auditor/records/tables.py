@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..files.tables import iter_rows, list_tables
+from ..files.tables import iter_rows, table_names
 from .mapping import RecordFormat, TableMap
 from .rows import Completeness, RecordRow
-from .values import NotADate, flag, is_null, record_day
+from .values import is_null
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def find_tables(paths: list[Path], fmt: RecordFormat) -> Extract:
     """Each table the mapping reads: `<table>.csv` in a folder given, or a file given by that name (any case); or
     in a workbook, the sheet of that name, else the first sheet whose headings hold every column it reads."""
     csvs: dict[str, Source] = {}
-    sheets: list[tuple[Source, list[str]]] = []
+    headers: dict[Source, list[str]] = {}  # each sheet's first row, read once: it finds the sheet and is checked
     for path in paths:
         if not path.exists():
             raise InputError([Problem(str(path), None, "", "not found")], consequence="nothing was read")
@@ -61,10 +61,12 @@ def find_tables(paths: list[Path], fmt: RecordFormat) -> Extract:
             if path.is_dir() else [path]
         for candidate in candidates:
             if candidate.suffix.lower() in WORKBOOKS:
-                sheets.extend((Source(candidate, t.name), _cells(t.first_rows[0].cells) if t.first_rows else [])
-                              for t in list_tables(candidate, sample=1))
+                for name in table_names(candidate):
+                    sheet = Source(candidate, name)
+                    headers[sheet] = _header(sheet)
             else:
                 csvs.setdefault(candidate.stem.lower(), Source(candidate))
+    sheets = list(headers.items())
     wanted = ([fmt.person.table] if fmt.person.table else []) + [t.table for t in fmt.tables]
     files: dict[str, Source] = {}
     for table in wanted:
@@ -82,7 +84,7 @@ def find_tables(paths: list[Path], fmt: RecordFormat) -> Extract:
                                   "alone)") for table in missing], consequence="nothing was read")
     columns, problems = {}, []
     for table, source in files.items():
-        header = _header(source)
+        header = headers[source] if source in headers else _header(source)
         needed = _needed(fmt, table, header)
         for name in sorted(n for n in needed if n.lower() not in header):
             where_it_is = f"{source.path}" if source.sheet is None else f"{source.path} (sheet {source.sheet})"
@@ -123,9 +125,9 @@ def table_rows(extract: Extract, fmt: RecordFormat, completeness: Completeness,
     via = {t.table: _via_lookup(extract, fmt, t) for t in fmt.tables if t.person_via and t.person not in
            extract.columns[t.table]}
     if fmt.person.table:
-        yield from _table_rows(extract, fmt.person.table, fmt.person.id, None, completeness, problems)
+        yield from _table_rows(extract, fmt, fmt.person.table, fmt.person.id, None, completeness, problems)
     for mapped in fmt.tables:
-        yield from _table_rows(extract, mapped.table, mapped.person, via.get(mapped.table), completeness, problems,
+        yield from _table_rows(extract, fmt, mapped.table, mapped.person, via.get(mapped.table), completeness, problems,
                                mapped)
 
 
@@ -153,15 +155,14 @@ def _data_rows(rows: Iterator) -> Iterator:
             yield row
 
 
-def _table_rows(extract: Extract, table: str, person_field: str, via: tuple[str, dict[str, str]] | None,
-                completeness: Completeness, problems: list[tuple[str, Problem]],
-                mapped: TableMap | None = None) -> Iterator[RecordRow]:
+def _table_rows(extract: Extract, fmt: RecordFormat, table: str, person_field: str,
+                via: tuple[str, dict[str, str]] | None, completeness: Completeness,
+                problems: list[tuple[str, Problem]], mapped: TableMap | None = None) -> Iterator[RecordRow]:
     source = extract.files[table]
     columns = extract.columns[table]
-    dates = {f for e in (mapped.events if mapped else []) for f in (e.date, e.if_missing and e.if_missing.earliest)
-             if f}  # checked here, so that a bad date is the child's problem before any child is built
+    dates = fmt.dates_of(table)  # checked here, so that a bad date is the child's problem before any child is built
     watched = sorted(set(columns) - {person_field} - ({via[0]} if via else set()))
-    flags = {f for e in (mapped.events if mapped else []) for f in e.flags.values()}  # recorded: a yes or a no
+    flags = fmt.flags_of(table)
     for row in _data_rows(source.rows()):
         cells = row.cells
         values = {name: (cells[at] if at < len(cells) else "") for name, at in columns.items()}
@@ -173,11 +174,6 @@ def _table_rows(extract: Extract, table: str, person_field: str, via: tuple[str,
             problems.append(("", Problem(source.name, row.number, person_field if via is None else via[0],
                                          f"the row cannot be put with a child: {what}")))
             continue
-        for name in watched:
-            completeness.add(table, name, flag(values[name]) is not None if name in flags else not is_null(values[name]))
-        for name in dates:
-            try:
-                completeness.saw(record_day(values.get(name)))
-            except NotADate as exc:
-                problems.append((person, Problem(source.name, row.number, name, str(exc))))
+        for name, why in completeness.survey(table, values, watched, flags, dates):
+            problems.append((person, Problem(source.name, row.number, name, why)))
         yield RecordRow(table, source.name, row.number, person, values, source.sheet or "")

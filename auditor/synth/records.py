@@ -73,7 +73,7 @@ class ChildRecord:
 
 
 class _Child:
-    """One child's path, drawn from the seeded generator; `choice` says whether a step is on time, late or
+    """One child's path, drawn from the seeded generator; `step` says whether a step is on time, late or
     unrecorded."""
 
     def __init__(self, rng: random.Random, number: int, late_rate: float, missing_rate: float):
@@ -250,12 +250,11 @@ def write_ssd(out: Path, count: int, seed: int, late_rate: float, missing_rate: 
     return truth
 
 
-CENSUS_RULES = {"single-assessment-within-45-working-days", "icpc-within-15-working-days",
-                "first-review-conference-within-3-months", "review-conference-within-6-months"}
-
-
 def write_cin_census(path: Path, count: int, seed: int, late_rate: float, missing_rate: float) -> list[Planted]:
     """The same children as a census return (only what the census holds: no visits, care or missing episodes)."""
+    from ..records.mapping import load_format
+
+    judged = set(load_format("cin-census").standards)  # what the census can evidence: the rest is not planted
     path.parent.mkdir(parents=True, exist_ok=True)
     truth: list[Planted] = []
     with open(path, "w", encoding="utf-8", newline="\n") as out:
@@ -264,7 +263,7 @@ def write_cin_census(path: Path, count: int, seed: int, late_rate: float, missin
                   '</CollectionDetails></Header>\n<Children>\n')
         for record in children(count, seed, late_rate, missing_rate):
             out.write(_census_child(record))
-            truth.extend(p for p in record.truth if p.rule_id in CENSUS_RULES)
+            truth.extend(p for p in record.truth if p.rule_id in judged)
         out.write("</Children>\n</Message>\n")
     return truth
 

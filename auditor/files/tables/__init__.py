@@ -43,7 +43,7 @@ from .zip_package import (MAX_DIRECTORY_BYTES, MAX_LISTED, MAX_PACKAGE_MEMBERS, 
 __all__ = ["KINDS", "MAX_CELL_CHARS", "MAX_CELL_STYLES", "MAX_DIRECTORY_BYTES", "MAX_EXCEL_COLUMNS",
            "MAX_EXCEL_ROWS", "MAX_LISTED", "MAX_PACKAGE_MEMBERS", "MAX_PART_BYTES", "MAX_PART_ELEMENTS",
            "MAX_ROW_CHARS", "MAX_SHARED_STRINGS", "MAX_WORD_COLUMNS", "Row", "TableInfo", "file_kind", "iter_rows",
-           "list_tables"]
+           "list_tables", "table_names"]
 
 KINDS = {".docx": "word", ".xlsx": "excel", ".xlsm": "excel", ".csv": "csv", ".txt": "csv"}
 
@@ -65,10 +65,17 @@ def file_kind(path: Path) -> str:
     return kind
 
 
-def list_tables(path: Path, sample: int = 5) -> list[TableInfo]:
+def table_names(path: Path) -> list[str]:
+    """The tables a file holds, by the name `iter_rows` takes, without reading them: a workbook's sheets, a
+    document's "table 1", "table 2"..., a CSV's own name."""
     kind = file_kind(path)
     _check_file(path)
-    names = _sheet_names(path) if kind == "excel" else _word_table_names(path) if kind == "word" else [path.name]
+    return _sheet_names(path) if kind == "excel" else _word_table_names(path) if kind == "word" else [path.name]
+
+
+def list_tables(path: Path, sample: int = 5) -> list[TableInfo]:
+    kind = file_kind(path)
+    names = table_names(path)
     if not names:
         raise _problem(path, "", "the workbook has no worksheets (only charts, or none at all)" if kind == "excel"
                        else "the document has no tables: nothing to import")
