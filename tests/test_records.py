@@ -345,3 +345,10 @@ def test_annex_a_entries_give_the_age_from_each_list_date_of_birth_not_the_date(
     text = (tmp_path / "chronologies.jsonl").read_text()
     assert "Referral to children's social care (child aged 6)." in text
     assert "2012-05-12" not in text and "12/05/2012" not in text
+
+
+def test_records_that_are_not_there_make_no_key(tmp_path):
+    result = run("records", str(tmp_path / "no-such-extract"), "--format", "ssd", "--out", str(tmp_path / "o"),
+                 expect=2)
+    assert "no-such-extract: (file): not found" in result.stderr
+    assert not (tmp_path / "o").exists()

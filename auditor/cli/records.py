@@ -43,6 +43,9 @@ def open_from_options(paths: list[Path], fmt: str, key: Optional[Path], keep_ids
 
     if key is not None and keep_ids:
         raise InputError([Problem("--keep-ids", None, "", "give --key or --keep-ids, not both")])
+    missing = [Problem(str(p), None, "", "not found") for p in paths if not p.exists()]
+    if missing:  # before a key is made for records that are not there
+        raise InputError(missing, consequence="nothing was read")
     secret = None
     if not keep_ids:
         if key is not None:
