@@ -718,10 +718,15 @@ def test_not_yaml_missing_and_wrong_shape(tmp_path, vocabulary):
 # -- speed ---------------------------------------------------------------------------------------------------
 
 def test_loading_and_classifying_are_fast_enough_for_large_tables(classifier, vocabulary):
-    """Generous bounds (the machine may be shared): a regression to regex-per-phrase would still fail them."""
-    started = time.perf_counter()
-    load_classifier(None, vocabulary)
-    assert time.perf_counter() - started < 0.5
+    """Generous bounds (the machine may be shared): a regression to regex-per-phrase would still fail them. The
+    loading is timed as the best of three, so that one collection of the suite's large heap, or another process
+    taking the core, cannot fail it; a slow loader is slow every time."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        load_classifier(None, vocabulary)
+        timings.append(time.perf_counter() - started)
+    assert min(timings) < 0.5
     rows = [(r.text, r.agency) for r in EXAMPLES] * 10
     started = time.perf_counter()
     for text, agency in rows:
